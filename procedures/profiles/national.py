@@ -1,0 +1,42 @@
+"""``national``: the 条例 alone, plus the defaults the spec asks for where the 条例 sets no number.
+
+Parameters marked ``confirmed=False`` are local-practice defaults (rulebook §2, §7): configurable values
+that a jurisdiction profile overrides, never numbers the national text imposes.
+"""
+
+from workflow.definition import Parameter, Profile
+
+TIAOLI = "《重大行政决策程序暂行条例》"
+
+NATIONAL = Profile(
+    name="national",
+    title="全国（仅适用《条例》）",
+    version=1,
+    parameters={
+        "comment_min_days": Parameter(30, f"{TIAOLI}第十五条：公开征求意见期限一般不少于30日"),
+        "hearing_materials_days": Parameter(7, f"{TIAOLI}第十六条：听证会材料应当于召开听证会7日前送达听证参加人"),
+        "review_min_working_days": Parameter(7, f"{TIAOLI}第二十六条：一般不少于7个工作日"),
+        "expert_minimum": Parameter(
+            3, "local practice default (spec MD-14); the 条例 sets no number of experts", confirmed=False
+        ),
+        "deferral_limit_days": Parameter(
+            365, "rulebook §2: 委-level rule 暂缓…超过一年期限，审议方案自动废止; no national rule", confirmed=False
+        ),
+        "catalog_required": Parameter(
+            True,
+            f"{TIAOLI}第三条第三款 (可以, optional nationally); required by the seeds 000 (九), 001 #9, 003 #14",
+            confirmed=False,
+        ),
+        "meeting_types": Parameter(
+            {
+                "government": ["executive_meeting", "plenary_meeting"],
+                "department": ["leadership_meeting"],
+                "township": ["executive_meeting", "plenary_meeting", "leadership_meeting"],
+            },
+            f"{TIAOLI}第三十条 (常务会议或者全体会议); 第四十二条 参照执行; seed 003 #18 部门领导班子会议",
+        ),
+        "publication_due_working_days": Parameter(
+            20, "《政府信息公开条例》第二十六条: 20 个工作日 (a deadline shown on the case, not a guard)"
+        ),
+    },
+)

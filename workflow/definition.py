@@ -1,0 +1,328 @@
+"""Procedure definitions and jurisdiction profiles as frozen data, validated when they are loaded.
+
+A procedure is written once per version (``procedures/<name>/v1.py``); a case is pinned to the version it
+was opened under, so a later version never changes the rules of a running case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from workflow.errors import DefinitionError
+from workflow.rules import Check
+
+FieldKind = Literal["string", "text", "date", "bool", "int", "string_list", "choice", "object_list"]
+ADMIN_ROLE = "admin"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Where a rule comes from: the instrument, the article, and a short quote of the text."""
+
+    instrument: str
+    article: str
+    quote: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"instrument": self.instrument, "article": self.article, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    message_zh: str
+    message_en: str
+    basis: Basis
+    check: Check
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "message": {"zh": self.message_zh, "en": self.message_en},
+            "basis": self.basis.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record type. ``object_list`` items are described by ``item_fields``."""
+
+    name: str
+    kind: FieldKind
+    label: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    min_items: int = 0
+    item_fields: tuple[Field, ...] = ()
+    # Filled by the engine, never by a client: "case_chain_head" stamps the hash of the case's event
+    # chain at the moment of recording (条例 art. 33 archiving, rule MD-35).
+    server_set: Literal["case_chain_head"] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "label": self.label, "required": self.required}
+        if self.choices:
+            out["choices"] = list(self.choices)
+        if self.min_items:
+            out["min_items"] = self.min_items
+        if self.item_fields:
+            out["item_fields"] = [f.to_dict() for f in self.item_fields]
+        if self.server_set:
+            out["server_set"] = self.server_set
+        return out
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str
+    label: str
+    label_en: str
+    fields: tuple[Field, ...]
+    roles: tuple[str, ...]
+    accepted_in: tuple[str, ...]
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": {"zh": self.label, "en": self.label_en},
+            "fields": [f.to_dict() for f in self.fields],
+            "roles": list(self.roles),
+            "accepted_in": list(self.accepted_in),
+        }
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label: str
+    label_en: str
+    final: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": {"zh": self.label, "en": self.label_en}, "final": self.final}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A transition. ``invalidates``: record types that no longer count once it fires (a re-run)."""
+
+    name: str
+    label: str
+    label_en: str
+    sources: tuple[str, ...]
+    dest: str
+    rules: tuple[str, ...]
+    roles: tuple[str, ...]
+    invalidates: tuple[str, ...] = ()
+    invalidation_basis: str | None = None  # the rule id that says why, shown to auditors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": {"zh": self.label, "en": self.label_en},
+            "sources": list(self.sources),
+            "dest": self.dest,
+            "rules": list(self.rules),
+            "roles": list(self.roles),
+            "invalidates": list(self.invalidates),
+            "invalidation_basis": self.invalidation_basis,
+        }
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    kind: Literal["bool", "string", "choice"]
+    label: str
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"name": self.name, "kind": self.kind, "label": self.label, "default": self.default}
+        if self.choices:
+            out["choices"] = list(self.choices)
+        return out
+
+
+@dataclass(frozen=True)
+class Procedure:
+    name: str
+    version: int
+    title: str
+    title_en: str
+    roles: tuple[str, ...]
+    states: tuple[State, ...]
+    initial: str
+    triggers: tuple[Trigger, ...]
+    rules: tuple[Rule, ...]
+    record_types: tuple[RecordType, ...]
+    attributes: tuple[Attribute, ...]
+    case_opener_roles: tuple[str, ...]
+
+    # -- lookups ------------------------------------------------------------------------------------
+    def state(self, name: str) -> State | None:
+        return next((s for s in self.states if s.name == name), None)
+
+    def trigger(self, name: str) -> Trigger | None:
+        return next((t for t in self.triggers if t.name == name), None)
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+    def record_type(self, name: str) -> RecordType | None:
+        return next((r for r in self.record_types if r.name == name), None)
+
+    def triggers_from(self, state: str) -> list[Trigger]:
+        return [t for t in self.triggers if state in t.sources]
+
+    @property
+    def _rules(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    def parameters_used(self) -> set[str]:
+        return set().union(*(r.check.parameters() for r in self.rules))
+
+    # -- validation ---------------------------------------------------------------------------------
+    def validate(self) -> Procedure:
+        """Raise ``DefinitionError`` listing every problem; return self so it can be chained."""
+        problems = self._problems()
+        if problems:
+            raise DefinitionError(
+                f"procedure {self.name} v{self.version} is invalid: " + "; ".join(problems),
+                procedure=self.name,
+                problems=problems,
+            )
+        return self
+
+    def _problems(self) -> list[str]:
+        problems: list[str] = []
+        state_names = [s.name for s in self.states]
+        states = set(state_names)
+        roles = set(self.roles) | {ADMIN_ROLE}
+        problems += _duplicates("state", state_names)
+        problems += _duplicates("trigger", [t.name for t in self.triggers])
+        problems += _duplicates("rule", [r.id for r in self.rules])
+        problems += _duplicates("record type", [r.name for r in self.record_types])
+        if self.initial not in states:
+            problems.append(f"initial state '{self.initial}' is unknown")
+        for trigger in self.triggers:
+            problems += self._trigger_problems(trigger, states, roles)
+        for record_type in self.record_types:
+            if not record_type.roles:
+                problems.append(f"record type '{record_type.name}' has no roles")
+            problems += [f"record type '{record_type.name}' names unknown role '{r}'" for r in record_type.roles if r not in roles]
+            problems += [
+                f"record type '{record_type.name}' is accepted in unknown state '{s}'"
+                for s in record_type.accepted_in
+                if s not in states
+            ]
+        known_types = {r.name for r in self.record_types}
+        for rule in self.rules:
+            problems += [f"rule {rule.id} names unknown record type '{t}'" for t in sorted(rule.check.record_types() - known_types)]
+        problems += self._reachability_problems(states)
+        return problems
+
+    def _trigger_problems(self, trigger: Trigger, states: set[str], roles: set[str]) -> list[str]:
+        problems = []
+        if not trigger.roles:
+            problems.append(f"trigger '{trigger.name}' has no roles")
+        problems += [f"trigger '{trigger.name}' names unknown role '{r}'" for r in trigger.roles if r not in roles]
+        problems += [f"trigger '{trigger.name}' leaves unknown state '{s}'" for s in trigger.sources if s not in states]
+        if trigger.dest not in states:
+            problems.append(f"trigger '{trigger.name}' enters unknown state '{trigger.dest}'")
+        problems += [f"trigger '{trigger.name}' names unknown rule '{r}'" for r in trigger.rules if r not in self._rules]
+        known_types = {r.name for r in self.record_types}
+        problems += [
+            f"trigger '{trigger.name}' invalidates unknown record type '{t}'" for t in trigger.invalidates if t not in known_types
+        ]
+        for source in trigger.sources:
+            state = self.state(source)
+            if state is not None and state.final:
+                problems.append(f"final state '{source}' has outgoing trigger '{trigger.name}'")
+        return problems
+
+    def _reachability_problems(self, states: set[str]) -> list[str]:
+        seen, queue = {self.initial}, deque([self.initial])
+        while queue:
+            current = queue.popleft()
+            for trigger in self.triggers_from(current):
+                if trigger.dest not in seen:
+                    seen.add(trigger.dest)
+                    queue.append(trigger.dest)
+        return [f"state '{s}' is unreachable from '{self.initial}'" for s in sorted(states - seen)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "title": {"zh": self.title, "en": self.title_en},
+            "roles": list(self.roles),
+            "initial": self.initial,
+            "states": [s.to_dict() for s in self.states],
+            "triggers": [t.to_dict() for t in self.triggers],
+            "rules": [r.to_dict() for r in self.rules],
+            "record_types": [r.to_dict() for r in self.record_types],
+            "attributes": [a.to_dict() for a in self.attributes],
+        }
+
+
+def _duplicates(what: str, names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    dupes = {n for n in names if n in seen or seen.add(n)}  # type: ignore[func-returns-value]
+    return [f"duplicate {what} '{n}'" for n in sorted(dupes)]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A profile value with the text it comes from, so an auditor sees why a number applies."""
+
+    value: Any
+    source: str
+    confirmed: bool = True  # False: a local-practice default, not found in a binding text (rulebook §7)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "source": self.source, "confirmed": self.confirmed}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A jurisdiction's parameters (periods, minimums, flags) and its local calendar days."""
+
+    name: str
+    title: str
+    version: int
+    parameters: Mapping[str, Parameter]
+    local_holidays: tuple[dt.date, ...] = ()
+    local_workdays: tuple[dt.date, ...] = ()
+    extends: str | None = None
+
+    def values(self) -> dict[str, Any]:
+        return {k: p.value for k, p in self.parameters.items()}
+
+    def merged_onto(self, parent: Profile) -> Profile:
+        return Profile(
+            name=self.name,
+            title=self.title,
+            version=self.version,
+            parameters={**parent.parameters, **self.parameters},
+            local_holidays=parent.local_holidays + self.local_holidays,
+            local_workdays=parent.local_workdays + self.local_workdays,
+            extends=self.extends,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "version": self.version,
+            "extends": self.extends,
+            "parameters": {k: p.to_dict() for k, p in self.parameters.items()},
+            "local_holidays": [d.isoformat() for d in self.local_holidays],
+            "local_workdays": [d.isoformat() for d in self.local_workdays],
+        }
