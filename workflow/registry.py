@@ -130,7 +130,7 @@ class ProcedureRegistry:
     def procedures(self) -> list[Procedure]:
         """The latest version of each procedure, by name."""
         latest: dict[str, Procedure] = {}
-        for (name, version), procedure in sorted(self._procedures.items()):
+        for (name, _version), procedure in sorted(self._procedures.items()):
             latest[name] = procedure
         return list(latest.values())
 

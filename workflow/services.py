@@ -742,6 +742,12 @@ def issue_token(rt: Runtime, name: str, *, actor: Actor = SYSTEM) -> str:
     return token
 
 
+def list_users(rt: Runtime) -> list[dict[str, Any]]:
+    with rt.db.read() as session:
+        return [{"id": u.id, "name": u.name, "role": u.role, "created_at": u.created_at}
+                for u in session.scalars(select(User).order_by(User.id))]
+
+
 def authenticate(rt: Runtime, token: str | None) -> Actor:
     """The actor a bearer token stands for; ``Unauthenticated`` when missing, unknown, revoked or expired."""
     if not token:
@@ -774,6 +780,7 @@ __all__ = [
     "compliance",
     "fire_trigger",
     "issue_token",
+    "list_users",
     "list_cases",
     "open_case",
     "replay",

@@ -35,8 +35,10 @@ def case_fields(title: str = "关于调整城市公共交通票价的决策") ->
     }
 
 
-def minutes(held_on: dt.date, outcome: str, *, chief_position: str = "support") -> dict[str, Any]:
-    return {
+def minutes(held_on: dt.date, outcome: str, *, chief_position: str = "support",
+            departure_reasons: str | None = None) -> dict[str, Any]:
+    extra = {"chief_departure_reasons": departure_reasons} if departure_reasons else {}
+    return {**extra,
         "meeting_type": "executive_meeting",
         "held_on": _iso(held_on),
         "attendees": ["王市长", "李副市长", "张副市长", "赵秘书长"],
@@ -151,14 +153,3 @@ def decision_steps(start: dt.date) -> list[Step]:
 def walk_to_execution(start: dt.date, *, hearing: bool = True, experts: bool = True, risk: bool = True) -> list[Step]:
     return opening_steps(start) + consultation_steps(start, hearing=hearing, experts=experts, risk=risk) + decision_steps(start)
 
-
-def apply_steps(rt: Any, actors: dict[str, Any], case_id: int, steps: list[Step]) -> None:
-    """Run steps through the service layer, each its own transaction, as the role's actor."""
-    from workflow import services
-
-    for step in steps:
-        actor = actors[step.role]
-        if step.action == "record":
-            services.add_record(rt, actor, case_id, record_type=step.name, data=step.data)
-        else:
-            services.fire_trigger(rt, actor, case_id, trigger=step.name)

@@ -1,0 +1,34 @@
+# juece — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export JUECE_DATABASE_URL ?= sqlite:///instance/juece.db
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,postgres,serve]'
+	touch $(STAMP)
+
+## run: install, migrate instance/juece.db, load the demo cases and print them
+run: $(STAMP)
+	$(BIN)/juece db upgrade
+	$(BIN)/juece demo
+
+## test: everything CI runs
+test: $(STAMP) lint
+	$(BIN)/juece procedures check
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	$(BIN)/python bench/w1.py --cases 200
+
+clean:
+	rm -rf $(VENV) instance build *.egg-info .pytest_cache .ruff_cache

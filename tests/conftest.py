@@ -1,0 +1,87 @@
+"""Shared fixtures: a migrated SQLite file per test (copied from one migrated template), a settable
+clock, the real registry, and one actor per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procedures import build_registry
+from procedures.major_decision import samples
+from web.demo import apply_steps
+from workflow import services
+from workflow.adapters.db import Database, upgrade
+from workflow.registry import ProcedureRegistry
+from workflow.services import Actor, Runtime
+
+# Test dates: the comment period opens on START; the clock stands at NOW, after every sample date.
+START = dt.date(2026, 6, 1)
+NOW = dt.datetime(2026, 10, 20, 2, 0, tzinfo=dt.UTC)
+
+UNDERTAKING = Actor("承办单位-张三", "undertaking_unit")
+LEGAL = Actor("法制机构-李四", "legal_office")
+ORGAN = Actor("决策机关-王五", "decision_organ")
+AUDITOR = Actor("审计-赵六", "auditor")
+ADMIN = Actor("管理员", "admin")
+ACTORS = {a.role: a for a in (UNDERTAKING, LEGAL, ORGAN, AUDITOR, ADMIN)}
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def registry() -> ProcedureRegistry:
+    return build_registry()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, migrated_template: Path) -> str:
+    target = tmp_path / "juece.db"
+    shutil.copy(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def rt(db_url: str, registry: ProcedureRegistry, clock: Clock) -> Iterator[Runtime]:
+    runtime = Runtime(db=Database(db_url), registry=registry, clock=clock)
+    yield runtime
+    runtime.db.dispose()
+
+
+def open_case(rt: Runtime, **attributes: Any) -> int:
+    return services.open_case(rt, UNDERTAKING, attributes=attributes, **samples.case_fields())["id"]
+
+
+def apply(rt: Runtime, case_id: int, steps: list[samples.Step]) -> None:
+    apply_steps(rt, ACTORS, case_id, steps)
+
+
+def state_of(rt: Runtime, case_id: int) -> str:
+    return services.case_view(rt, case_id)["state"]

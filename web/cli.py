@@ -1,0 +1,249 @@
+"""The ``juece`` command line. ``JUECE_DATABASE_URL`` selects the database (default: instance/juece.db)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import click
+
+from web.bootstrap import make_runtime
+from workflow import services
+from workflow.adapters.db import database_url, upgrade
+from workflow.errors import WorkflowError
+from workflow.services import Runtime
+
+
+def _dump(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+class _Group(click.Group):
+    """Turn engine errors into one readable line and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WorkflowError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            extra = {k: v for k, v in exc.details.items() if k != "problems"}
+            if extra:
+                click.echo(json.dumps(extra, ensure_ascii=False, indent=2), err=True)
+            for problem in exc.details.get("problems", []):
+                click.echo(f"  - {problem}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """juece 决策 — major administrative decision procedures on a hash-chained ledger."""
+
+
+def _rt() -> Runtime:
+    return make_runtime()
+
+
+# -- db ---------------------------------------------------------------------------------------------
+
+
+@main.group(cls=_Group)
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every Alembic migration to the database."""
+    upgrade(database_url())
+    click.echo(f"database at head: {database_url()}")
+
+
+# -- users ------------------------------------------------------------------------------------------
+
+
+@main.group(cls=_Group)
+def user() -> None:
+    """Users and API tokens."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help="undertaking_unit, legal_office, decision_organ, auditor or admin")
+def user_add(name: str, role: str) -> None:
+    """Create a user and print its API token (only once: just its hash is stored)."""
+    click.echo(services.add_user(_rt(), name, role))
+
+
+# -- procedures -------------------------------------------------------------------------------------
+
+
+@main.group(cls=_Group)
+def procedures() -> None:
+    """Procedure definitions."""
+
+
+@procedures.command("list")
+def procedures_list() -> None:
+    """Each procedure with its version, states, triggers and rules."""
+    rt = _rt()
+    for p in rt.registry.procedures():
+        click.echo(f"{p.name} v{p.version}  {p.title} / {p.title_en}  "
+                   f"({len(p.states)} states, {len(p.triggers)} triggers, {len(p.rules)} rules)")
+    click.echo("profiles: " + ", ".join(f"{p.name} v{p.version}" for p in rt.registry.profiles()))
+
+
+@procedures.command("check")
+def procedures_check() -> None:
+    """Validate every definition and profile (exit 2 and list the problems if any is wrong)."""
+    rt = _rt()
+    for p in rt.registry.all_versions():
+        click.echo(f"ok  {p.name} v{p.version}")
+    for profile in rt.registry.profiles():
+        click.echo(f"ok  profile {profile.name} v{profile.version}")
+
+
+@procedures.command("diagram")
+@click.argument("name")
+@click.option("--case", "case_id", type=int, help="highlight this case's current state")
+def procedures_diagram(name: str, case_id: int | None) -> None:
+    """Print the procedure as a Mermaid stateDiagram-v2."""
+    rt = _rt()
+    procedure = rt.registry.procedure(name)
+    state = None
+    if case_id is not None:
+        view = services.case_view(rt, case_id)
+        procedure = rt.registry.procedure(view["procedure"], view["procedure_version"])
+        state = view["state"]
+    click.echo(rt.registry.diagram(procedure, state))
+
+
+# -- cases ------------------------------------------------------------------------------------------
+
+
+@main.group(cls=_Group)
+def case() -> None:
+    """Cases, their audit trail and compliance."""
+
+
+@case.command("list")
+@click.option("--state")
+@click.option("--procedure")
+@click.option("-q", "query", help="search in titles")
+def case_list(state: str | None, procedure: str | None, query: str | None) -> None:
+    """Cases, newest first."""
+    rows, total = services.list_cases(_rt(), state=state, procedure=procedure, q=query, limit=1000)
+    for c in rows:
+        click.echo(f"{c['id']:>5}  {c['state']:<16} v{c['version']:<4} {c['procedure']}  {c['title']}")
+    click.echo(f"{total} case(s)")
+
+
+def summarise(view: dict[str, Any]) -> str:
+    """A clerk's summary of a case: where it stands and what blocks each next step."""
+    lines = [
+        f"case {view['id']}: {view['title']}",
+        f"  procedure {view['procedure']} v{view['procedure_version']}, jurisdiction {view['jurisdiction']}",
+        f"  state {view['state']} ({view['state_label']}), version {view['version']}, "
+        f"{len(view['records'])} record(s), head {view['head_hash'][:16]}…",
+    ]
+    for step in view["next"]:
+        mark = "ready  " if step["allowed"] else "blocked"
+        lines.append(f"  {mark} {step['trigger']} → {step['dest']} ({'/'.join(step['roles'])})")
+        for unmet in step["unmet"]:
+            lines.append(f"          {unmet['rule']} {unmet['message']} — {unmet['basis']['instrument']} {unmet['basis']['article']}")
+    return "\n".join(lines)
+
+
+@case.command("show")
+@click.argument("case_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="print the full case view as JSON")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+def case_show(case_id: int, as_json: bool, lang: str) -> None:
+    """The case, its records and what each next trigger still needs."""
+    view = services.case_view(_rt(), case_id, lang=lang)
+    if as_json:
+        _dump(view)
+    else:
+        click.echo(summarise(view))
+        for record in view["records"]:
+            status = "" if record["current"] else "  (no longer counts)"
+            click.echo(f"  #{record['id']:<4} seq {record['seq']:<3} {record['type']:<28} by {record['recorded_by']} ({record['role']}){status}")
+
+
+@case.command("verify")
+@click.argument("case_id", type=int, required=False)
+def case_verify(case_id: int | None) -> None:
+    """Recompute the hash chains (one case, or every case and the global chain); exit 1 if broken."""
+    rt = _rt()
+    if case_id is not None:
+        results, global_result = [services.verify_case(rt, case_id)], None
+    else:
+        everything = services.verify_all(rt)
+        results, global_result = everything["cases"], everything["global"]
+    ok = True
+    for r in results:
+        ok &= r["ok"]
+        click.echo(_verdict(f"case {r['case_id']}", r))
+    if global_result is not None:
+        ok &= global_result["ok"]
+        click.echo(_verdict("global chain", global_result))
+    sys.exit(0 if ok else 1)
+
+
+def _verdict(name: str, result: dict[str, Any]) -> str:
+    if result["ok"]:
+        return f"OK      {name}: {result['events']} event(s), head {result['head']}"
+    where = f" at event {result['broken_at']}" if result["broken_at"] is not None else ""
+    return f"BROKEN  {name}{where}: {result['reason']}"
+
+
+@case.command("replay")
+@click.argument("case_id", type=int)
+@click.option("--seq", type=int, help="as of this event number")
+@click.option("--at", "at", help="as of this moment, ISO 8601 with offset, e.g. 2026-11-01T12:00:00+08:00")
+def case_replay(case_id: int, seq: int | None, at: str | None) -> None:
+    """Rebuild the case from its events as it stood at --seq N or --at TIME."""
+    moment = None
+    if at is not None:
+        try:
+            moment = dt.datetime.fromisoformat(at)
+        except ValueError:
+            raise click.BadParameter("not an ISO 8601 time", param_hint="--at") from None
+    _dump(services.replay(_rt(), case_id, seq=seq, at=moment))
+
+
+@case.command("compliance")
+@click.argument("case_id", type=int)
+def case_compliance(case_id: int) -> None:
+    """Re-check every past transition with only the records that existed then; exit 1 on findings."""
+    report = services.compliance(_rt(), case_id)
+    _dump(report)
+    sys.exit(0 if report["ok"] else 1)
+
+
+@case.command("attempts")
+@click.argument("case_id", type=int)
+def case_attempts(case_id: int) -> None:
+    """Refused transition attempts, with the rules that were unmet."""
+    _dump(services.case_attempts(_rt(), case_id))
+
+
+# -- demo -------------------------------------------------------------------------------------------
+
+
+@main.command("demo")
+def demo() -> None:
+    """Load the demo cases (idempotent) and print a summary of each."""
+    from web.demo import load_demo
+
+    rt = _rt()
+    for case_id in load_demo(rt):
+        click.echo(summarise(services.case_view(rt, case_id)))
+        verdict = services.verify_case(rt, case_id)
+        click.echo(f"  chain {'verified' if verdict['ok'] else 'BROKEN'} ({verdict['events']} events); "
+                   f"{len(services.case_attempts(rt, case_id))} refused attempt(s)\n")
+
+
+if __name__ == "__main__":
+    main()
