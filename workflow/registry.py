@@ -206,8 +206,12 @@ class ProcedureRegistry:
             title=f"{procedure.title} ({procedure.name} v{procedure.version})",
         )
         model = _Model(highlight or procedure.initial)
-        graph_machine.add_model(model)
-        return str(model.get_graph().draw(None))  # type: ignore[attr-defined]
+        graph_machine.add_model(model, initial=highlight or procedure.initial)
+        text = str(model.get_graph().draw(None))  # type: ignore[attr-defined]
+        # GraphMachine knows state names only; show the legal (Chinese) label beside each name.
+        for state in procedure.states:
+            text = text.replace(f'state "{state.name}" as {state.name}', f'state "{state.label} {state.name}" as {state.name}')
+        return text
 
 
 def _resolve_profiles(profiles: list[Profile]) -> dict[str, Profile]:
