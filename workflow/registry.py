@@ -17,7 +17,13 @@ from transitions.extensions import GraphMachine
 
 from workflow.calendar import ChineseStatutoryCalendar, StatutoryCalendar
 from workflow.definition import Procedure, Profile, Rule
-from workflow.errors import DefinitionError, InvalidTransition, ProcedureNotFound, ProfileNotFound
+from workflow.errors import (
+    CalendarYearMissing,
+    DefinitionError,
+    InvalidTransition,
+    ProcedureNotFound,
+    ProfileNotFound,
+)
 from workflow.rules import Context
 from workflow.snapshot import CaseSnapshot
 
@@ -180,7 +186,10 @@ class ProcedureRegistry:
         unmet = []
         for rule_id in trigger.rules:
             rule = procedure.rule(rule_id)
-            details = rule.check.failures(ctx)
+            try:
+                details = rule.check.failures(ctx)
+            except CalendarYearMissing as exc:
+                details = [exc.message]  # unmet, never guessed: the rule cannot be shown to hold
             if details:
                 unmet.append(UnmetRule(rule, tuple(details)))
         return Evaluation(trigger_name, snapshot.state, tuple(unmet))
