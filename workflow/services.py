@@ -388,6 +388,8 @@ def fire_trigger(
         RequirementsUnmet: one or more rules are unmet; all are listed (logged as an attempt).
         VersionMismatch: ``expected_version`` is stale (not logged: nothing was attempted).
     """
+    if note is not None and (not isinstance(note, str) or len(note) > 2000 or "\x00" in note):
+        raise InvalidInput("the note must be text of at most 2000 characters", fields={"note": ["invalid"]})
     now = rt.clock()
     at = format_time(now)
     refusal: Exception | None = None
