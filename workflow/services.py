@@ -47,7 +47,7 @@ from workflow.ledger import (
     verify_global_chain,
 )
 from workflow.registry import ProcedureRegistry
-from workflow.snapshot import CaseSnapshot, legal_date
+from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 from workflow.validation import validate_attributes, validate_record_data
 
 GLOBAL_CHAIN = "global"
@@ -316,8 +316,11 @@ def add_record(
             }
         }
         event = _append(session, rt, case=case, kind=EventKind.RECORD_ADDED, payload=payload, actor=actor, at=at)
-        return {**payload["record"], "recorded_at": at, "recorded_by": actor.name, "role": actor.role,
-                "seq": event["seq"], "case_version": case.version}
+        view = RecordView(
+            id=record.id, type=record_type, data=clean, sha256=digest, seq=event["seq"], recorded_at=parse_time(at),
+            recorded_by=actor.name, role=actor.role, supersedes=supersedes, reason=record.reason,
+        )
+        return {**view.to_dict(), "case_version": case.version}
 
 
 def _check_supersedes(
@@ -504,6 +507,45 @@ def case_view(rt: Runtime, case_id: int, *, lang: str | None = None) -> dict[str
         "records": [r.to_dict() for r in snapshot.records],
         "next": upcoming,
     }
+
+
+def open_case_and_view(rt: Runtime, actor: Actor, *, lang: str | None = None, **fields: Any) -> dict[str, Any]:
+    """Open a case (one write transaction), then read it back as ``case_view`` shows it."""
+    opened = open_case(rt, actor, **fields)
+    return case_view(rt, opened["id"], lang=lang)
+
+
+def case_records(rt: Runtime, case_id: int) -> list[dict[str, Any]]:
+    """Every record in order, superseded and voided ones included (``current`` says which count)."""
+    with rt.db.read() as session:
+        return [r.to_dict() for r in _snapshot(session, case_id).records]
+
+
+def describe_procedures(rt: Runtime) -> list[dict[str, Any]]:
+    jurisdictions = [p.name for p in rt.registry.profiles()]
+    return [
+        {"name": p.name, "title": {"zh": p.title, "en": p.title_en}, "version": p.version, "jurisdictions": jurisdictions}
+        for p in rt.registry.procedures()
+    ]
+
+
+def describe_procedure(rt: Runtime, name: str) -> dict[str, Any]:
+    """The latest version's definition, with every jurisdiction profile it can run under."""
+    procedure = rt.registry.procedure(name)
+    return {**procedure.to_dict(), "jurisdictions": [p.to_dict() for p in rt.registry.profiles()]}
+
+
+def procedure_diagram(rt: Runtime, name: str, *, case_id: int | None = None) -> dict[str, Any]:
+    """Mermaid text of the procedure, or of the version a case is pinned to with its state highlighted."""
+    procedure, highlight = rt.registry.procedure(name), None
+    if case_id is not None:
+        with rt.db.read() as session:
+            case = _ensure_case(session, case_id)
+            if case.procedure != name:
+                raise InvalidInput(f"case {case_id} follows '{case.procedure}', not '{name}'", fields={"case": ["other procedure"]})
+            procedure, highlight = rt.registry.procedure(case.procedure, case.procedure_version), case.state
+    return {"procedure": procedure.name, "version": procedure.version, "highlight": highlight,
+            "mermaid": rt.registry.diagram(procedure, highlight)}
 
 
 def list_cases(
@@ -781,7 +823,12 @@ __all__ = [
     "change_attribute",
     "compliance",
     "fire_trigger",
+    "case_records",
+    "describe_procedure",
+    "describe_procedures",
     "issue_token",
+    "open_case_and_view",
+    "procedure_diagram",
     "list_users",
     "list_cases",
     "open_case",

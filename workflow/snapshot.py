@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from workflow.ledger import EventKind
+from workflow.ledger import EventKind, format_time
 
 # Chinese law counts dates in Beijing time; China keeps no daylight saving time.
 LEGAL_TZ = dt.timezone(dt.timedelta(hours=8), name="Asia/Shanghai")
@@ -53,7 +53,7 @@ class RecordView:
             "data": self.data,
             "sha256": self.sha256,
             "seq": self.seq,
-            "recorded_at": self.recorded_at.isoformat(),
+            "recorded_at": format_time(self.recorded_at),
             "recorded_by": self.recorded_by,
             "role": self.role,
             "supersedes": self.supersedes,
@@ -211,6 +211,6 @@ class CaseSnapshot:
             "attributes": self.attributes,
             "records": [r.to_dict() for r in self.records],
             "as_of_seq": self.last_seq,
-            "as_of": self.last_at.isoformat() if self.last_at else None,
+            "as_of": format_time(self.last_at) if self.last_at else None,
             "head_hash": self.head_hash,
         }

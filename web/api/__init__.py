@@ -1,0 +1,7 @@
+"""The JSON API under /api/v1: one blueprint per resource group."""
+
+from __future__ import annotations
+
+from web.api import audit, cases, procedures, records, transitions
+
+BLUEPRINTS = (procedures.blp, cases.blp, records.blp, transitions.blp, audit.blp)

@@ -1,0 +1,262 @@
+"""marshmallow schemas of the API: ``*InSchema`` for requests, the rest for responses."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+# -- errors -----------------------------------------------------------------------------------------
+
+
+class BasisSchema(Schema):
+    instrument = fields.String(required=True)
+    article = fields.String(required=True)
+    quote = fields.String(required=True)
+
+
+class UnmetRuleSchema(Schema):
+    rule = fields.String(required=True, metadata={"description": "rule id, e.g. MD-20"})
+    message = fields.String(required=True, metadata={"description": "what is unmet (zh by default, en with ?lang=en)"})
+    message_en = fields.String(required=True)
+    basis = fields.Nested(BasisSchema, required=True)
+    details = fields.List(fields.String(), required=True)
+
+
+class ErrorSchema(Schema):
+    """Every error response. Details depend on ``error``; see docs/api.md."""
+
+    error = fields.String(required=True)
+    message = fields.String(required=True)
+    unmet = fields.List(fields.Nested(UnmetRuleSchema))
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.Raw())
+    allowed_roles = fields.List(fields.String())
+    available = fields.List(fields.String())
+    accepted_in = fields.List(fields.String())
+    current_version = fields.Integer()
+    trigger = fields.String()
+    state = fields.String()
+
+
+# -- procedures -------------------------------------------------------------------------------------
+
+
+class LabelSchema(Schema):
+    zh = fields.String(required=True)
+    en = fields.String(required=True)
+
+
+class ProcedureSummarySchema(Schema):
+    name = fields.String(required=True)
+    title = fields.Nested(LabelSchema, required=True)
+    version = fields.Integer(required=True)
+    jurisdictions = fields.List(fields.String(), required=True)
+
+
+class ProcedureSchema(Schema):
+    name = fields.String(required=True)
+    version = fields.Integer(required=True)
+    title = fields.Nested(LabelSchema, required=True)
+    roles = fields.List(fields.String(), required=True)
+    initial = fields.String(required=True)
+    states = fields.List(fields.Dict(), required=True)
+    triggers = fields.List(fields.Dict(), required=True)
+    rules = fields.List(fields.Dict(), required=True)
+    record_types = fields.List(fields.Dict(), required=True)
+    attributes = fields.List(fields.Dict(), required=True)
+    jurisdictions = fields.List(fields.Dict(), required=True)
+
+
+class DiagramQuerySchema(StrictSchema):
+    case = fields.Integer(validate=validate.Range(min=1), metadata={"description": "highlight this case's state"})
+
+
+class DiagramSchema(Schema):
+    procedure = fields.String(required=True)
+    version = fields.Integer(required=True)
+    highlight = fields.String(allow_none=True, required=True)
+    mermaid = fields.String(required=True, metadata={"description": "Mermaid stateDiagram-v2 text"})
+
+
+# -- cases ------------------------------------------------------------------------------------------
+
+
+class OpenCaseInSchema(StrictSchema):
+    procedure = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    decision_organ = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    undertaking_unit = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    attributes = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
+
+
+class CaseQuerySchema(StrictSchema):
+    state = fields.String(validate=validate.Length(max=64))
+    procedure = fields.String(validate=validate.Length(max=64))
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "search in titles"})
+
+
+class CaseSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    procedure = fields.String(required=True)
+    procedure_version = fields.Integer(required=True)
+    jurisdiction = fields.String(required=True)
+    title = fields.String(required=True)
+    state = fields.String(required=True)
+    version = fields.Integer(required=True)
+    opened_at = fields.String(required=True)
+    head_hash = fields.String(required=True)
+
+
+class RecordSchema(Schema):
+    id = fields.Integer(required=True)
+    type = fields.String(required=True)
+    data = fields.Dict(required=True)
+    sha256 = fields.String(required=True)
+    seq = fields.Integer(required=True, metadata={"description": "the case event that added it"})
+    recorded_at = fields.String(required=True)
+    recorded_by = fields.String(required=True)
+    role = fields.String(required=True)
+    supersedes = fields.Integer(allow_none=True, required=True)
+    reason = fields.String(allow_none=True, required=True)
+    superseded_by = fields.Integer(allow_none=True, required=True)
+    invalidated_by_seq = fields.Integer(allow_none=True, required=True)
+    current = fields.Boolean(required=True, metadata={"description": "counts for the rules now"})
+
+
+class RecordCreatedSchema(RecordSchema):
+    case_version = fields.Integer(required=True)
+
+
+class NextTriggerSchema(Schema):
+    trigger = fields.String(required=True)
+    label = fields.String(required=True)
+    dest = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    allowed = fields.Boolean(required=True, metadata={"description": "every rule guarding it holds now"})
+    unmet = fields.List(fields.Nested(UnmetRuleSchema), required=True)
+
+
+class CaseSchema(CaseSummarySchema):
+    state_label = fields.String(required=True)
+    decision_organ = fields.String(required=True)
+    undertaking_unit = fields.String(required=True)
+    attributes = fields.Dict(required=True)
+    opened_by = fields.String(required=True)
+    records = fields.List(fields.Nested(RecordSchema), required=True)
+    next = fields.List(fields.Nested(NextTriggerSchema), required=True)
+
+
+class LangQuerySchema(StrictSchema):
+    lang = fields.String(validate=validate.OneOf(["zh", "en"]), load_default="zh")
+
+
+class AddRecordInSchema(StrictSchema):
+    type = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    data = fields.Dict(required=True, metadata={"description": "fields of the record type (GET /procedures/{name})"})
+    supersedes = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class FireInSchema(StrictSchema):
+    trigger = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class TransitionResultSchema(Schema):
+    id = fields.Integer(required=True)
+    state = fields.String(required=True)
+    version = fields.Integer(required=True)
+    invalidated = fields.List(fields.Integer(), required=True, metadata={"description": "records that no longer count"})
+
+
+# -- audit ------------------------------------------------------------------------------------------
+
+
+class EventSchema(Schema):
+    seq = fields.Integer(required=True)
+    global_seq = fields.Integer(required=True)
+    at = fields.String(required=True)
+    actor = fields.String(required=True)
+    role = fields.String(required=True)
+    kind = fields.String(required=True)
+    payload = fields.Dict(required=True)
+    prev_hash = fields.String(required=True)
+    hash = fields.String(required=True)
+    prev_global_hash = fields.String(required=True)
+    global_hash = fields.String(required=True)
+
+
+class VerificationSchema(Schema):
+    ok = fields.Boolean(required=True)
+    events = fields.Integer(required=True)
+    head = fields.String(required=True)
+    broken_at = fields.Integer(allow_none=True, required=True)
+    reason = fields.String(allow_none=True, required=True)
+
+
+class CaseVerificationSchema(VerificationSchema):
+    case_id = fields.Integer(required=True)
+
+
+class AuditVerificationSchema(Schema):
+    ok = fields.Boolean(required=True)
+    global_ = fields.Nested(VerificationSchema, data_key="global", required=True)
+    cases = fields.List(fields.Nested(CaseVerificationSchema), required=True)
+
+
+class ReplayQuerySchema(StrictSchema):
+    seq = fields.Integer(validate=validate.Range(min=1))
+    at = fields.AwareDateTime(metadata={"description": "ISO 8601 with a UTC offset"})
+
+
+class ReplaySchema(Schema):
+    case_id = fields.Integer(required=True)
+    procedure = fields.String(required=True)
+    procedure_version = fields.Integer(required=True)
+    jurisdiction = fields.String(required=True)
+    title = fields.String(required=True)
+    decision_organ = fields.String(required=True)
+    undertaking_unit = fields.String(required=True)
+    state = fields.String(required=True)
+    attributes = fields.Dict(required=True)
+    records = fields.List(fields.Nested(RecordSchema), required=True)
+    as_of_seq = fields.Integer(required=True)
+    as_of = fields.String(allow_none=True, required=True)
+    head_hash = fields.String(required=True)
+
+
+class AttemptSchema(Schema):
+    id = fields.Integer(required=True)
+    at = fields.String(required=True)
+    actor = fields.String(required=True)
+    role = fields.String(required=True)
+    trigger = fields.String(required=True)
+    state = fields.String(required=True)
+    case_version = fields.Integer(required=True)
+    outcome = fields.String(required=True)
+    unmet = fields.List(fields.Nested(UnmetRuleSchema), required=True)
+
+
+class FindingSchema(Schema):
+    seq = fields.Integer(required=True)
+    at = fields.String(required=True)
+    trigger = fields.String(required=True)
+    actor = fields.String(required=True)
+    problem = fields.String(required=True)
+    unmet = fields.List(fields.Nested(UnmetRuleSchema))
+
+
+class ComplianceSchema(Schema):
+    case_id = fields.Integer(required=True)
+    ok = fields.Boolean(required=True)
+    transitions_checked = fields.Integer(required=True)
+    findings = fields.List(fields.Nested(FindingSchema), required=True)
+
+
+class HealthSchema(Schema):
+    ok = fields.Boolean(required=True)
+    database = fields.String(required=True)
