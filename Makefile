@@ -13,10 +13,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,postgres,serve]'
 	touch $(STAMP)
 
-## run: install, migrate instance/juece.db, load the demo cases and print them
+## run: install, migrate instance/juece.db, load the demo cases, print them and a token per role, serve
 run: $(STAMP)
 	$(BIN)/juece db upgrade
-	$(BIN)/juece demo
+	$(BIN)/juece demo --tokens
+	@echo "serving on http://$${JUECE_HOST:-127.0.0.1}:$${JUECE_PORT:-8000}/  (API docs: /api/docs)"
+	$(BIN)/gunicorn --workers 2 --bind "$${JUECE_HOST:-127.0.0.1}:$${JUECE_PORT:-8000}" \
+		--access-logfile - 'web:create_app()'
 
 ## test: everything CI runs
 test: $(STAMP) lint

@@ -28,16 +28,19 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
 
     settings = config if isinstance(config, Settings) else Settings(**{**Settings.from_env().__dict__, **(config or {})})
     app = Flask(__name__)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
     logging.getLogger("juece").setLevel(settings.log_level)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_json_bytes,
-        JSON_SORT_KEYS=False,
         API_TITLE="juece 决策 API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",  # vendored: no CDN (web/static/vendor/README.md)
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},
         JUECE_SETTINGS=settings,
     )
     runtime = Runtime(db=Database(settings.database_url), registry=build_registry())
@@ -52,6 +55,17 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     errors.register(app)
     app.before_request(_require_json_object)
+
+    @app.get("/")
+    def index() -> Any:
+        """Until the pages exist, the interactive API documentation is the front door."""
+        from flask import redirect
+
+        return redirect("/api/docs")
+
+    @app.get("/favicon.ico")
+    def favicon() -> Any:
+        return "", 204
 
     @app.get("/healthz")
     def healthz() -> Any:

@@ -233,9 +233,10 @@ def case_attempts(case_id: int) -> None:
 
 
 @main.command("demo")
-def demo() -> None:
+@click.option("--tokens", is_flag=True, help="also issue and print a fresh API token for each demo user")
+def demo(tokens: bool) -> None:
     """Load the demo cases (idempotent) and print a summary of each."""
-    from web.demo import load_demo
+    from web.demo import DEMO_USERS, load_demo
 
     rt = _rt()
     for case_id in load_demo(rt):
@@ -243,6 +244,10 @@ def demo() -> None:
         verdict = services.verify_case(rt, case_id)
         click.echo(f"  chain {'verified' if verdict['ok'] else 'BROKEN'} ({verdict['events']} events); "
                    f"{len(services.case_attempts(rt, case_id))} refused attempt(s)\n")
+    if tokens:
+        click.echo("demo API tokens (Authorization: Bearer <token>):")
+        for role, name in DEMO_USERS.items():
+            click.echo(f"  {role:<17} {services.issue_token(rt, name)}")
 
 
 if __name__ == "__main__":
