@@ -42,8 +42,8 @@ class YearSchedule:
 
     @classmethod
     def from_json(cls, text: str) -> YearSchedule:
-        raw = json.loads(text)
         try:
+            raw = json.loads(text)
             year = int(raw["year"])
             holidays = frozenset(dt.date.fromisoformat(d) for d in raw["holidays"])
             workdays = frozenset(dt.date.fromisoformat(d) for d in raw["workdays"])

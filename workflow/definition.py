@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from workflow.errors import DefinitionError
-from workflow.rules import Check
+from workflow.rules import Check, references
 
 FieldKind = Literal["string", "text", "date", "bool", "int", "string_list", "choice", "object_list"]
 ADMIN_ROLE = "admin"
@@ -223,8 +223,14 @@ class Procedure:
                 if s not in states
             ]
         known_types = {r.name for r in self.record_types}
+        known = {"trigger": {t.name for t in self.triggers}, "attribute": {a.name for a in self.attributes}}
         for rule in self.rules:
             problems += [f"rule {rule.id} names unknown record type '{t}'" for t in sorted(rule.check.record_types() - known_types)]
+            problems += [
+                f"rule {rule.id} names unknown {kind} '{name}'"
+                for kind, name in sorted(references(rule.check))
+                if name not in known[kind]
+            ]
         problems += self._reachability_problems(states)
         return problems
 
@@ -237,6 +243,8 @@ class Procedure:
         if trigger.dest not in states:
             problems.append(f"trigger '{trigger.name}' enters unknown state '{trigger.dest}'")
         problems += [f"trigger '{trigger.name}' names unknown rule '{r}'" for r in trigger.rules if r not in self._rules]
+        if trigger.invalidation_basis is not None and trigger.invalidation_basis not in self._rules:
+            problems.append(f"trigger '{trigger.name}' cites unknown rule '{trigger.invalidation_basis}'")
         known_types = {r.name for r in self.record_types}
         problems += [
             f"trigger '{trigger.name}' invalidates unknown record type '{t}'" for t in trigger.invalidates if t not in known_types

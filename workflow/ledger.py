@@ -32,7 +32,11 @@ class EventKind(StrEnum):
 
 
 def canonical(value: Any) -> bytes:
-    """UTF-8 JSON with sorted keys and no whitespace. Floats are refused: they have no single spelling."""
+    """UTF-8 JSON with sorted keys and no whitespace.
+
+    Floats have no single spelling across languages, so no record field kind produces one (validation
+    admits whole numbers only); NaN and infinity are refused outright.
+    """
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_refuse
     ).encode("utf-8")

@@ -178,7 +178,7 @@ class ProcedureRegistry:
             )
         ctx = Context(
             snapshot=snapshot,
-            parameters=self.profile(snapshot.jurisdiction).values(),
+            parameters=snapshot.parameters or self.profile(snapshot.jurisdiction).values(),
             calendar=self.calendar(snapshot.jurisdiction),
             trigger=trigger_name,
             today=today,

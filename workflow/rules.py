@@ -11,6 +11,7 @@ and a test in ``tests/unit/test_rule_kinds.py``. Procedures then use it as data.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -548,5 +549,29 @@ class Predicate:
         return set(self.uses)
 
 
-def describe_kind(check: Any) -> str:
-    return type(check).__name__
+def references(check: Any) -> set[tuple[str, str]]:
+    """The triggers and case attributes a check names, as ("trigger"|"attribute", name), for validation."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, ByTrigger):
+            found.update(("trigger", name) for name in node.checks)
+        elif isinstance(node, DaysSinceTrigger):
+            found.add(("trigger", node.trigger))
+        elif isinstance(node, AttributeIs):
+            found.add(("attribute", node.name))
+        since = getattr(node, "since", None)
+        if isinstance(since, str):
+            found.add(("trigger", since))
+        if dataclasses.is_dataclass(node) and not isinstance(node, type):
+            for item in dataclasses.fields(node):
+                walk(getattr(node, item.name))
+        elif isinstance(node, tuple | list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, Mapping):
+            for item in node.values():
+                walk(item)
+
+    walk(check)
+    return found

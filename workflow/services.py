@@ -48,7 +48,7 @@ from workflow.ledger import (
 )
 from workflow.registry import ProcedureRegistry
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
-from workflow.validation import validate_attributes, validate_record_data
+from workflow.validation import is_unicode_text, validate_attributes, validate_record_data
 
 GLOBAL_CHAIN = "global"
 AUDITOR_ROLE = "auditor"
@@ -212,7 +212,7 @@ def open_case(
     _require_role(actor, definition.case_opener_roles, f"open a '{procedure}' case")
     clean = validate_attributes(definition.attributes, attributes or {})
     jurisdiction = clean.get("jurisdiction") or "national"
-    rt.registry.profile(jurisdiction)
+    profile = rt.registry.profile(jurisdiction)
     fields = _required_texts(title=title, decision_organ=decision_organ, undertaking_unit=undertaking_unit)
     at = format_time(rt.clock())
     with rt.db.write() as session:
@@ -238,6 +238,9 @@ def open_case(
             "jurisdiction": jurisdiction,
             "state": definition.initial,
             "attributes": clean,
+            # The profile's values are pinned with the case, like the procedure version: a later change
+            # of a local rule applies to new cases, never to this one or to the replay of its past.
+            "profile": {"name": profile.name, "version": profile.version, "parameters": profile.values()},
             **fields,
         }
         _append(session, rt, case=case, kind=EventKind.CASE_OPENED, payload=payload, actor=actor, at=at)
@@ -247,7 +250,7 @@ def open_case(
 def _required_texts(**values: Any) -> dict[str, str]:
     errors = {}
     for name, value in values.items():
-        if not isinstance(value, str) or not value.strip() or len(value) > 500 or "\x00" in value:
+        if not isinstance(value, str) or not value.strip() or len(value) > 500 or "\x00" in value or not is_unicode_text(value):
             errors[name] = ["must be a non-blank string of at most 500 characters"]
     if errors:
         raise InvalidInput("the case fields are invalid", fields=errors)
@@ -266,9 +269,9 @@ def add_record(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Add a record (never edited later: a correction is a new record that ``supersedes`` an old one)."""
-    at = format_time(rt.clock())
     with rt.db.write() as session:
         case = _lock_case(session, rt, case_id, expected_version)
+        at = format_time(rt.clock())  # read under the case lock, so a case's event times never run backwards
         definition = rt.registry.procedure(case.procedure, case.procedure_version)
         kind = definition.record_type(record_type)
         if kind is None:
@@ -330,8 +333,8 @@ def _check_supersedes(
         if reason:
             raise InvalidInput("a reason is given only with a correction", fields={"reason": ["only with supersedes"]})
         return
-    if not reason or not reason.strip():
-        raise InvalidInput("a correction must say why", fields={"reason": ["required when superseding a record"]})
+    if not reason or not reason.strip() or len(reason) > 2000 or not is_unicode_text(reason):
+        raise InvalidInput("a correction must say why, in at most 2000 characters of text", fields={"reason": ["required when superseding a record"]})
     target = session.get(Record, supersedes)
     if target is None or target.case_id != case_id or target.type != record_type:
         raise InvalidInput(
@@ -357,11 +360,11 @@ def change_attribute(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Change one case attribute; the change, its old value and its reason are an audited event."""
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("a change of attribute must state its reason", fields={"reason": ["required"]})
-    at = format_time(rt.clock())
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000 or not is_unicode_text(reason):
+        raise InvalidInput("a change of attribute must state its reason", fields={"reason": ["required, at most 2000 characters"]})
     with rt.db.write() as session:
         case = _lock_case(session, rt, case_id, expected_version)
+        at = format_time(rt.clock())
         definition = rt.registry.procedure(case.procedure, case.procedure_version)
         _require_role(actor, definition.case_opener_roles + ("decision_organ",), "change case attributes")
         if name == "jurisdiction":
@@ -391,13 +394,13 @@ def fire_trigger(
         RequirementsUnmet: one or more rules are unmet; all are listed (logged as an attempt).
         VersionMismatch: ``expected_version`` is stale (not logged: nothing was attempted).
     """
-    if note is not None and (not isinstance(note, str) or len(note) > 2000 or "\x00" in note):
+    if note is not None and (not isinstance(note, str) or len(note) > 2000 or "\x00" in note or not is_unicode_text(note)):
         raise InvalidInput("the note must be text of at most 2000 characters", fields={"note": ["invalid"]})
-    now = rt.clock()
-    at = format_time(now)
     refusal: Exception | None = None
     with rt.db.write() as session:
         case = _lock_case(session, rt, case_id, expected_version)
+        now = rt.clock()
+        at = format_time(now)
         snapshot = _snapshot(session, case_id)
         definition = rt.registry.procedure(case.procedure, case.procedure_version)
         try:
@@ -666,14 +669,20 @@ def _projection_check(session: Session, case: Case, events: list[dict[str, Any]]
         {**e, "at": parse_time(e["at"]), "payload": json.loads(e["payload"])} for e in events
     )
     problems = []
-    if (case.state, case.head_hash, case.head_seq) != (folded.state, folded.head_hash, folded.last_seq):
-        problems.append("the case row's state or head differs from its event chain")
-    if case.attributes != folded.attributes:
-        problems.append("the case row's attributes differ from its event chain")
+    row = (case.state, case.head_hash, case.head_seq, case.version, case.procedure, case.procedure_version,
+           case.jurisdiction, case.title, case.decision_organ, case.undertaking_unit, case.attributes)
+    chain = (folded.state, folded.head_hash, folded.last_seq, folded.last_seq, folded.procedure,
+             folded.procedure_version, folded.jurisdiction, folded.title, folded.decision_organ,
+             folded.undertaking_unit, folded.attributes)
+    if row != chain:
+        names = ("state", "head_hash", "head_seq", "version", "procedure", "procedure_version", "jurisdiction",
+                 "title", "decision_organ", "undertaking_unit", "attributes")
+        differing = [n for n, a, b in zip(names, row, chain, strict=True) if a != b]
+        problems.append(f"the case row differs from its event chain in: {', '.join(differing)}")
     stored = {r.id: r for r in session.scalars(select(Record).where(Record.case_id == case.id))}
     for record in folded.records:
-        row = stored.pop(record.id, None)
-        if row is None or row.sha256 != record.sha256 or row.data != record.data or row.type != record.type:
+        found = stored.pop(record.id, None)
+        if found is None or _record_row(found) != _record_row_of(record):
             problems.append(f"record {record.id} differs from the event that added it")
     problems += [f"record {rid} has no event in the chain" for rid in sorted(stored)]
     if not problems:
@@ -681,12 +690,26 @@ def _projection_check(session: Session, case: Case, events: list[dict[str, Any]]
     return {"ok": False, "broken_at": None, "reason": "; ".join(problems)}
 
 
+def _record_row(row: Record) -> tuple[Any, ...]:
+    return (row.type, row.data, row.sha256, row.supersedes_id, row.reason, row.recorded_at, row.recorded_by,
+            row.role, row.event_seq)
+
+
+def _record_row_of(view: RecordView) -> tuple[Any, ...]:
+    return (view.type, view.data, view.sha256, view.supersedes, view.reason, format_time(view.recorded_at),
+            view.recorded_by, view.role, view.seq)
+
+
 def verify_all(rt: Runtime) -> dict[str, Any]:
     """Every case chain, every projection, and the global chain."""
     with rt.db.read() as session:
         events = _stored_event_rows(session)
         case_ids = session.scalars(select(Case.id).order_by(Case.id)).all()
+        head = session.scalars(select(ChainHead).where(ChainHead.name == GLOBAL_CHAIN)).one()
     global_result = verify_global_chain(events).to_dict()
+    if global_result["ok"] and (head.seq, head.hash) != (global_result["events"], global_result["head"]):
+        # A deleted or rewritten tail leaves the head row pointing elsewhere than the last event.
+        global_result.update(ok=False, broken_at=None, reason="the chain head row differs from the last event")
     cases = [verify_case(rt, case_id) for case_id in case_ids]
     return {
         "ok": global_result["ok"] and all(c["ok"] for c in cases),

@@ -88,6 +88,8 @@ class CaseSnapshot:
     state: str
     attributes: dict[str, Any]
     opened_at: dt.datetime
+    parameters: dict[str, Any] = field(default_factory=dict)
+    profile_version: int | None = None
     records: list[RecordView] = field(default_factory=list)
     transitions: list[TransitionView] = field(default_factory=list)
     last_seq: int = 0
@@ -139,6 +141,8 @@ class CaseSnapshot:
             state=opened["state"],
             attributes=dict(opened["attributes"]),
             opened_at=first["at"],
+            parameters=dict(opened.get("profile", {}).get("parameters", {})),
+            profile_version=opened.get("profile", {}).get("version"),
         )
         snapshot._advance(first)
         for event in iterator:

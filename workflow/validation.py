@@ -20,6 +20,15 @@ MAX_ITEMS = 500
 MAX_INT = 2**53
 
 
+def is_unicode_text(value: str) -> bool:
+    """False for strings holding lone surrogates (e.g. from a JSON escape "\\ud800"): not hashable as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def validate_record_data(record_type: RecordType, data: Any) -> dict[str, Any]:
     """Return the cleaned data or raise ``InvalidInput`` naming every bad field."""
     errors: dict[str, list[str]] = {}
@@ -87,6 +96,8 @@ def _validate_string(field: Field, value: Any) -> tuple[Any, str | None]:
         return None, "must be a string"
     if "\x00" in value:
         return None, "must not contain NUL characters"
+    if not is_unicode_text(value):
+        return None, "must be valid Unicode text"
     text = value.strip()
     if field.required and not text:
         return None, "must not be blank"
@@ -154,6 +165,8 @@ def _attribute_problem(attribute: Attribute, value: Any) -> str | None:
         return None if isinstance(value, bool) else "must be true or false"
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_STRING or "\x00" in value:
         return "must be a non-blank string"
+    if not is_unicode_text(value):
+        return "must be valid Unicode text"
     if attribute.kind == "choice" and value not in attribute.choices:
         return f"must be one of: {', '.join(attribute.choices)}"
     return None

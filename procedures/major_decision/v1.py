@@ -376,7 +376,7 @@ RULES = (
          "Termination needs a post-evaluation report recommending it, or a suspension order",
          Basis(TIAOLI, "第三十六条、第三十七条", "未经法定程序不得随意变更或者停止执行"),
          AnyOf((Latest("post_evaluation_report", (Equals("recommendation", "terminate"),)),
-                Latest("suspension_order")))),
+                Latest("suspension_order", since="resume_execution")))),
     Rule("MD-45", "恢复执行前须有中止后的执行情况报告", "Resuming execution needs an execution report made after the suspension",
          Basis(TIAOLI, "第三十四条、第三十七条", "未经法定程序不得随意变更或者停止执行"),
          Latest("execution_report", since="suspend")),

@@ -141,3 +141,24 @@ def test_machine_trigger_is_refused_from_the_wrong_state(registry):
 
 def test_trigger_dataclass_defaults():
     assert Trigger("t", "t", "t", ("a",), "b", (), ("r",)).invalidates == ()
+
+
+def test_rule_naming_an_unknown_trigger_or_attribute():
+    from workflow.rules import AttributeIs, DaysSinceTrigger, When
+
+    bad = Rule("MD-98", "x", "x", Basis("i", "a", "q"),
+               When(AttributeIs("colour"), _latest_draft_since_unknown_trigger()))
+    problems = _problems(dataclasses.replace(PROCEDURE, rules=PROCEDURE.rules + (bad,)))
+    assert "rule MD-98 names unknown attribute 'colour'" in problems
+    assert "rule MD-98 names unknown trigger 'no_such_trigger'" in problems
+    later = Rule("MD-97", "x", "x", Basis("i", "a", "q"), DaysSinceTrigger("nope", at_most=1))
+    assert "rule MD-97 names unknown trigger 'nope'" in _problems(dataclasses.replace(PROCEDURE, rules=PROCEDURE.rules + (later,)))
+
+
+def _latest_draft_since_unknown_trigger():
+    return Latest("draft", since="no_such_trigger")
+
+
+def test_invalidation_citing_an_unknown_rule():
+    broken = dataclasses.replace(PROCEDURE, triggers=_replace_trigger("resume", invalidation_basis="MD-00"))
+    assert "trigger 'resume' cites unknown rule 'MD-00'" in _problems(broken)

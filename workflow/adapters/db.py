@@ -53,7 +53,9 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             _ensure_sqlite_directory(self.url)
-            synchronous = os.environ.get("JUECE_SQLITE_SYNCHRONOUS", "FULL")
+            synchronous = os.environ.get("JUECE_SQLITE_SYNCHRONOUS", "FULL").upper()
+            if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+                raise ValueError("JUECE_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
             self.writer = _sqlite_engine(self.url, immediate=True, synchronous=synchronous)
             self.reader = _sqlite_engine(self.url, immediate=False, synchronous=synchronous)
         else:
