@@ -30,7 +30,6 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python docs/tools/gen_procedure_doc.py --check
-	$(BIN)/alembic check
 
 bench: $(STAMP)
 	$(BIN)/python bench/w1.py --cases 200
