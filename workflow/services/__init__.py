@@ -1,0 +1,49 @@
+"""Use cases: one function each, one transaction each, the audit event written in that transaction.
+
+``from workflow import services`` gives every use case; the modules group them by concern.
+"""
+
+from workflow.services.audit import case_events, compliance, replay, verify_all, verify_case
+from workflow.services.cases import add_record, change_attribute, fire_trigger, open_case
+from workflow.services.common import _append
+from workflow.services.reads import (
+    case_attempts,
+    case_records,
+    case_view,
+    describe_procedure,
+    describe_procedures,
+    list_cases,
+    open_case_and_view,
+    procedure_diagram,
+)
+from workflow.services.runtime import SYSTEM, Actor, Runtime, utc_now
+from workflow.services.users import add_user, authenticate, issue_token, list_users
+
+__all__ = [
+    "SYSTEM",
+    "Actor",
+    "Runtime",
+    "_append",
+    "add_record",
+    "add_user",
+    "authenticate",
+    "case_attempts",
+    "case_events",
+    "case_records",
+    "case_view",
+    "change_attribute",
+    "compliance",
+    "describe_procedure",
+    "describe_procedures",
+    "fire_trigger",
+    "issue_token",
+    "list_cases",
+    "list_users",
+    "open_case",
+    "open_case_and_view",
+    "procedure_diagram",
+    "replay",
+    "utc_now",
+    "verify_all",
+    "verify_case",
+]

@@ -1,0 +1,182 @@
+"""The auditor's use cases: the stored trail, verification, replay and compliance replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from workflow.services.common import _ensure_case, _event_dicts
+from workflow.services.runtime import GLOBAL_CHAIN, Runtime
+
+from workflow.adapters.orm import Case, ChainHead, Event, Record
+from workflow.definition import ADMIN_ROLE
+from workflow.errors import (
+    InvalidInput,
+    InvalidTransition,
+)
+from workflow.ledger import (
+    EventKind,
+    format_time,
+    parse_time,
+    verify_case_chain,
+    verify_global_chain,
+)
+from workflow.snapshot import CaseSnapshot, RecordView, legal_date
+
+
+def case_events(rt: Runtime, case_id: int) -> list[dict[str, Any]]:
+    """The case's audit trail exactly as stored (payload parsed for reading)."""
+    with rt.db.read() as session:
+        _ensure_case(session, case_id)
+        rows = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq)).all()
+        return [_event_out(e) for e in rows]
+
+
+def _event_out(event: Event) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "global_seq": event.global_seq,
+        "at": event.at,
+        "actor": event.actor,
+        "role": event.role,
+        "kind": event.kind,
+        "payload": json.loads(event.payload),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+        "prev_global_hash": event.prev_global_hash,
+        "global_hash": event.global_hash,
+    }
+
+
+def _stored_event_rows(session: Session, *where: Any) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(
+            Event.global_seq, Event.case_id, Event.seq, Event.at, Event.actor, Event.role, Event.kind,
+            Event.payload, Event.prev_hash, Event.hash, Event.prev_global_hash, Event.global_hash,
+        ).where(*where).order_by(Event.global_seq)
+    ).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def verify_case(rt: Runtime, case_id: int) -> dict[str, Any]:
+    """Recompute the case chain and check the case and record tables agree with it."""
+    with rt.db.read() as session:
+        case = _ensure_case(session, case_id)
+        events = _stored_event_rows(session, Event.case_id == case_id)
+        events.sort(key=lambda e: e["seq"])
+        result = verify_case_chain(case_id, events).to_dict()
+        if result["ok"]:
+            result.update(_projection_check(session, case, events))
+        result["case_id"] = case_id
+        return result
+
+
+def _projection_check(session: Session, case: Case, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The tables clients read must say what the chain says; a mismatch is reported like a broken link."""
+    folded = CaseSnapshot.from_events(
+        {**e, "at": parse_time(e["at"]), "payload": json.loads(e["payload"])} for e in events
+    )
+    problems = []
+    row = (case.state, case.head_hash, case.head_seq, case.version, case.procedure, case.procedure_version,
+           case.jurisdiction, case.title, case.decision_organ, case.undertaking_unit, case.attributes)
+    chain = (folded.state, folded.head_hash, folded.last_seq, folded.last_seq, folded.procedure,
+             folded.procedure_version, folded.jurisdiction, folded.title, folded.decision_organ,
+             folded.undertaking_unit, folded.attributes)
+    if row != chain:
+        names = ("state", "head_hash", "head_seq", "version", "procedure", "procedure_version", "jurisdiction",
+                 "title", "decision_organ", "undertaking_unit", "attributes")
+        differing = [n for n, a, b in zip(names, row, chain, strict=True) if a != b]
+        problems.append(f"the case row differs from its event chain in: {', '.join(differing)}")
+    stored = {r.id: r for r in session.scalars(select(Record).where(Record.case_id == case.id))}
+    for record in folded.records:
+        found = stored.pop(record.id, None)
+        if found is None or _record_row(found) != _record_row_of(record):
+            problems.append(f"record {record.id} differs from the event that added it")
+    problems += [f"record {rid} has no event in the chain" for rid in sorted(stored)]
+    if not problems:
+        return {}
+    return {"ok": False, "broken_at": None, "reason": "; ".join(problems)}
+
+
+def _record_row(row: Record) -> tuple[Any, ...]:
+    return (row.type, row.data, row.sha256, row.supersedes_id, row.reason, row.recorded_at, row.recorded_by,
+            row.role, row.event_seq)
+
+
+def _record_row_of(view: RecordView) -> tuple[Any, ...]:
+    return (view.type, view.data, view.sha256, view.supersedes, view.reason, format_time(view.recorded_at),
+            view.recorded_by, view.role, view.seq)
+
+
+def verify_all(rt: Runtime) -> dict[str, Any]:
+    """Every case chain, every projection, and the global chain."""
+    with rt.db.read() as session:
+        events = _stored_event_rows(session)
+        case_ids = session.scalars(select(Case.id).order_by(Case.id)).all()
+        head = session.scalars(select(ChainHead).where(ChainHead.name == GLOBAL_CHAIN)).one()
+    global_result = verify_global_chain(events).to_dict()
+    if global_result["ok"] and (head.seq, head.hash) != (global_result["events"], global_result["head"]):
+        # A deleted or rewritten tail leaves the head row pointing elsewhere than the last event.
+        global_result.update(ok=False, broken_at=None, reason="the chain head row differs from the last event")
+    cases = [verify_case(rt, case_id) for case_id in case_ids]
+    return {
+        "ok": global_result["ok"] and all(c["ok"] for c in cases),
+        "global": global_result,
+        "cases": cases,
+    }
+
+
+def replay(rt: Runtime, case_id: int, *, seq: int | None = None, at: dt.datetime | None = None) -> dict[str, Any]:
+    """Rebuild the case from its events as it stood at event ``seq`` or at moment ``at``."""
+    if (seq is None) == (at is None):
+        raise InvalidInput("give exactly one of seq and at", fields={"seq": ["exactly one of seq, at"]})
+    with rt.db.read() as session:
+        _ensure_case(session, case_id)
+        events = _event_dicts(session, case_id)
+    if at is not None and at.tzinfo is None:
+        raise InvalidInput("the time must carry a timezone", fields={"at": ["include a UTC offset, e.g. +08:00"]})
+    chosen = [e for e in events if (e["seq"] <= seq if seq is not None else e["at"] <= at)]
+    if not chosen:
+        raise InvalidInput("the case did not exist yet at that point", fields={"seq" if seq is not None else "at": ["before the case was opened"]})
+    return CaseSnapshot.from_events(chosen).to_dict()
+
+
+def compliance(rt: Runtime, case_id: int) -> dict[str, Any]:
+    """Re-run every past transition against the rules with only the records that existed then."""
+    with rt.db.read() as session:
+        _ensure_case(session, case_id)
+        events = _event_dicts(session, case_id)
+    snapshot = CaseSnapshot.from_events(events[:1])
+    findings, checked = [], 0
+    for event in events[1:]:
+        if event["kind"] == EventKind.TRANSITION:
+            checked += 1
+            finding = _recheck(rt, snapshot, event)
+            if finding:
+                findings.append(finding)
+        snapshot.apply(event)
+    return {"case_id": case_id, "ok": not findings, "transitions_checked": checked, "findings": findings}
+
+
+def _recheck(rt: Runtime, snapshot: CaseSnapshot, event: Mapping[str, Any]) -> dict[str, Any] | None:
+    payload = event["payload"]
+    base = {"seq": event["seq"], "at": event["at"].isoformat(), "trigger": payload["trigger"], "actor": event["actor"]}
+    if payload["source"] != snapshot.state:
+        return {**base, "problem": f"recorded source '{payload['source']}' but the case was in '{snapshot.state}'"}
+    try:
+        evaluation = rt.registry.evaluate(snapshot, payload["trigger"], legal_date(event["at"]))
+    except InvalidTransition as exc:
+        return {**base, "problem": exc.message}
+    definition = rt.registry.procedure(snapshot.procedure, snapshot.procedure_version)
+    spec = definition.trigger(payload["trigger"])
+    if spec is not None and event["role"] != ADMIN_ROLE and event["role"] not in spec.roles:
+        return {**base, "problem": f"fired by role '{event['role']}', allowed: {', '.join(spec.roles)}"}
+    if spec is not None and spec.dest != payload["dest"]:
+        return {**base, "problem": f"entered '{payload['dest']}', the procedure leads to '{spec.dest}'"}
+    if not evaluation.passed:
+        return {**base, "problem": "rules unmet at the time", "unmet": evaluation.unmet_dicts()}
+    return None

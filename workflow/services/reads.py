@@ -1,0 +1,157 @@
+"""Use cases that read cases and procedures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from workflow.services.cases import open_case
+from workflow.services.common import _ensure_case, _snapshot
+from workflow.services.runtime import Actor, Runtime
+
+from workflow.adapters.orm import Attempt, Case
+from workflow.errors import (
+    CaseNotFound,
+    InvalidInput,
+)
+from workflow.snapshot import legal_date
+
+
+def case_view(rt: Runtime, case_id: int, *, lang: str | None = None) -> dict[str, Any]:
+    """The case with its records and, for each trigger from here, whether it is allowed and what is unmet."""
+    with rt.db.read() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise CaseNotFound(f"no case {case_id}", case_id=case_id)
+        snapshot = _snapshot(session, case_id)
+    definition = rt.registry.procedure(case.procedure, case.procedure_version)
+    today = legal_date(rt.clock())
+    upcoming = []
+    for trigger in definition.triggers_from(snapshot.state):
+        evaluation = rt.registry.evaluate(snapshot, trigger.name, today)
+        upcoming.append(
+            {
+                "trigger": trigger.name,
+                "label": trigger.label if lang != "en" else trigger.label_en,
+                "dest": trigger.dest,
+                "roles": list(trigger.roles),
+                "allowed": evaluation.passed,
+                "unmet": evaluation.unmet_dicts(lang),
+            }
+        )
+    state = definition.state(snapshot.state)
+    return {
+        "id": case.id,
+        "procedure": case.procedure,
+        "procedure_version": case.procedure_version,
+        "jurisdiction": case.jurisdiction,
+        "title": case.title,
+        "decision_organ": case.decision_organ,
+        "undertaking_unit": case.undertaking_unit,
+        "state": case.state,
+        "state_label": (state.label if lang != "en" else state.label_en) if state else case.state,
+        "version": case.version,
+        "attributes": case.attributes,
+        "opened_at": case.opened_at,
+        "opened_by": case.opened_by,
+        "head_hash": case.head_hash,
+        "records": [r.to_dict() for r in snapshot.records],
+        "next": upcoming,
+    }
+
+
+def open_case_and_view(rt: Runtime, actor: Actor, *, lang: str | None = None, **fields: Any) -> dict[str, Any]:
+    """Open a case (one write transaction), then read it back as ``case_view`` shows it."""
+    opened = open_case(rt, actor, **fields)
+    return case_view(rt, opened["id"], lang=lang)
+
+
+def case_records(rt: Runtime, case_id: int) -> list[dict[str, Any]]:
+    """Every record in order, superseded and voided ones included (``current`` says which count)."""
+    with rt.db.read() as session:
+        return [r.to_dict() for r in _snapshot(session, case_id).records]
+
+
+def describe_procedures(rt: Runtime) -> list[dict[str, Any]]:
+    jurisdictions = [p.name for p in rt.registry.profiles()]
+    return [
+        {"name": p.name, "title": {"zh": p.title, "en": p.title_en}, "version": p.version, "jurisdictions": jurisdictions}
+        for p in rt.registry.procedures()
+    ]
+
+
+def describe_procedure(rt: Runtime, name: str) -> dict[str, Any]:
+    """The latest version's definition, with every jurisdiction profile it can run under."""
+    procedure = rt.registry.procedure(name)
+    return {**procedure.to_dict(), "jurisdictions": [p.to_dict() for p in rt.registry.profiles()]}
+
+
+def procedure_diagram(rt: Runtime, name: str, *, case_id: int | None = None) -> dict[str, Any]:
+    """Mermaid text of the procedure, or of the version a case is pinned to with its state highlighted."""
+    procedure, highlight = rt.registry.procedure(name), None
+    if case_id is not None:
+        with rt.db.read() as session:
+            case = _ensure_case(session, case_id)
+            if case.procedure != name:
+                raise InvalidInput(f"case {case_id} follows '{case.procedure}', not '{name}'", fields={"case": ["other procedure"]})
+            procedure, highlight = rt.registry.procedure(case.procedure, case.procedure_version), case.state
+    return {"procedure": procedure.name, "version": procedure.version, "highlight": highlight,
+            "mermaid": rt.registry.diagram(procedure, highlight)}
+
+
+def list_cases(
+    rt: Runtime,
+    *,
+    state: str | None = None,
+    procedure: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Cases newest first, with the total count for pagination."""
+    query = select(Case)
+    if state:
+        query = query.where(Case.state == state)
+    if procedure:
+        query = query.where(Case.procedure == procedure)
+    if q:
+        query = query.where(Case.title.contains(q, autoescape=True))
+    with rt.db.read() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)).all()
+        return [_case_summary(c) for c in rows], total
+
+
+def _case_summary(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "procedure": case.procedure,
+        "procedure_version": case.procedure_version,
+        "jurisdiction": case.jurisdiction,
+        "title": case.title,
+        "state": case.state,
+        "version": case.version,
+        "opened_at": case.opened_at,
+        "head_hash": case.head_hash,
+    }
+
+
+def case_attempts(rt: Runtime, case_id: int) -> list[dict[str, Any]]:
+    """Refused transition attempts: each is a finding an auditor may want to see."""
+    with rt.db.read() as session:
+        _ensure_case(session, case_id)
+        rows = session.scalars(select(Attempt).where(Attempt.case_id == case_id).order_by(Attempt.id)).all()
+        return [
+            {
+                "id": a.id,
+                "at": a.at,
+                "actor": a.actor,
+                "role": a.role,
+                "trigger": a.trigger,
+                "state": a.state,
+                "case_version": a.case_version,
+                "outcome": a.outcome,
+                "unmet": a.unmet,
+            }
+            for a in rows
+        ]
