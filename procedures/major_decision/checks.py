@@ -8,6 +8,9 @@ from workflow.rules import Context
 
 # MD-30: which meeting outcome each discussion trigger carries out.
 OUTCOME_OF_TRIGGER = {"adopt": "adopt", "reject": "reject", "send_back": "revise", "defer": "defer"}
+# art. 30: "行政首长拟作出的决定与会议组成人员多数人的意见不一致的，应当在会上说明理由". A majority for or
+# against the draft agrees only with adoption or rejection; revising or deferring departs from either.
+DECISION_POSITION = {"adopt": "support", "reject": "oppose"}
 
 
 def _majority_position(statements: list[dict[str, Any]]) -> str | None:
@@ -38,10 +41,12 @@ def minutes_conform(ctx: Context) -> list[str]:
         problems.append("the chief (行政首长) must speak last; the chief's statement is not the last one")
     else:
         majority = _majority_position(statements)
-        chief = statements[chiefs[0]]
-        if majority is not None and chief["position"] != majority and not (data.get("chief_departure_reasons") or "").strip():
+        departs = majority in ("support", "oppose") and (
+            statements[chiefs[0]]["position"] != majority or DECISION_POSITION.get(data["outcome"]) != majority
+        )
+        if departs and not (data.get("chief_departure_reasons") or "").strip():
             problems.append(
-                f"the chief's position '{chief['position']}' departs from the majority '{majority}' "
+                f"the chief's decision '{data['outcome']}' departs from the majority view '{majority}' "
                 "and no chief_departure_reasons are recorded"
             )
     attendees = set(data["attendees"])
