@@ -9,8 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from workflow.services.common import _ensure_case, _event_dicts
-from workflow.services.runtime import GLOBAL_CHAIN, Runtime
 
 from workflow.adapters.orm import Case, ChainHead, Event, Record
 from workflow.definition import ADMIN_ROLE
@@ -25,6 +23,8 @@ from workflow.ledger import (
     verify_case_chain,
     verify_global_chain,
 )
+from workflow.services.common import _ensure_case, _event_dicts
+from workflow.services.runtime import GLOBAL_CHAIN, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 
 

@@ -8,8 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from workflow.services.common import _append, _lock_case, _require_role, _required_texts, _snapshot
-from workflow.services.runtime import Actor, Runtime
 
 from workflow.adapters.orm import Attempt, Case, Record
 from workflow.definition import Procedure
@@ -28,6 +26,8 @@ from workflow.ledger import (
     parse_time,
     record_hash,
 )
+from workflow.services.common import _append, _lock_case, _require_role, _required_texts, _snapshot
+from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 from workflow.validation import is_unicode_text, validate_attributes, validate_record_data
 

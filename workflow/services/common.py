@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
-from workflow.services.runtime import GLOBAL_CHAIN, Actor, Runtime
 
 from workflow.adapters.orm import Case, ChainHead, Event
 from workflow.definition import ADMIN_ROLE
@@ -32,6 +31,7 @@ from workflow.ledger import (
     global_hash,
     parse_time,
 )
+from workflow.services.runtime import GLOBAL_CHAIN, Actor, Runtime
 from workflow.snapshot import CaseSnapshot
 from workflow.validation import is_unicode_text
 

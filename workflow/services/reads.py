@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from workflow.services.cases import open_case
-from workflow.services.common import _ensure_case, _snapshot
-from workflow.services.runtime import Actor, Runtime
 
 from workflow.adapters.orm import Attempt, Case
 from workflow.errors import (
     CaseNotFound,
     InvalidInput,
 )
+from workflow.services.cases import open_case
+from workflow.services.common import _ensure_case, _snapshot
+from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import legal_date
 
 

@@ -8,8 +8,6 @@ import secrets
 from typing import Any
 
 from sqlalchemy import select
-from workflow.services.common import _append, _required_texts
-from workflow.services.runtime import SYSTEM, Actor, Runtime
 
 from workflow.adapters.orm import ApiToken, User
 from workflow.errors import (
@@ -20,6 +18,8 @@ from workflow.ledger import (
     EventKind,
     format_time,
 )
+from workflow.services.common import _append, _required_texts
+from workflow.services.runtime import SYSTEM, Actor, Runtime
 
 
 def _token_hash(token: str) -> str:
