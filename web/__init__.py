@@ -7,8 +7,17 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
 from web.config import Settings
+from workflow.validation import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """Path ids that a database integer column can hold; a larger number is simply not found (404)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 class JueceApi(Api):  # type: ignore[misc]
@@ -45,15 +54,19 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     )
     runtime = Runtime(db=Database(settings.database_url), registry=build_registry())
     app.extensions["juece"] = runtime
+    app.url_map.converters["id"] = IdConverter
     api = JueceApi(app)
+    api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for name, schema in RecordSchemas(runtime.registry.all_versions()).items():
         api.spec.components.schema(name, schema=schema)
     for blueprint in BLUEPRINTS:
-        blueprint.before_request(auth.authenticate_request)
         api.register_blueprint(blueprint)
     errors.register(app)
+    api_blueprints = {b.name for b in BLUEPRINTS}
+    # Authentication first: a request without a valid token learns nothing else about the API (401).
+    app.before_request(lambda: auth.authenticate_request() if request.blueprint in api_blueprints else None)
     app.before_request(_require_json_object)
 
     @app.get("/")

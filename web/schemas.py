@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate
+
+from workflow.validation import MAX_ID
 
 
 class StrictSchema(Schema):
@@ -30,6 +32,9 @@ class UnmetRuleSchema(Schema):
 class ErrorSchema(Schema):
     """Every error response. Details depend on ``error``; see docs/api.md."""
 
+    class Meta:
+        unknown = INCLUDE  # published with additionalProperties: the details vary by error
+
     error = fields.String(required=True)
     message = fields.String(required=True)
     unmet = fields.List(fields.Nested(UnmetRuleSchema))
@@ -40,6 +45,11 @@ class ErrorSchema(Schema):
     current_version = fields.Integer()
     trigger = fields.String()
     state = fields.String()
+    role = fields.String()
+    case_id = fields.Integer()
+    procedure = fields.String()
+    record_type = fields.String()
+    jurisdiction = fields.String()
 
 
 # -- procedures -------------------------------------------------------------------------------------
@@ -72,7 +82,7 @@ class ProcedureSchema(Schema):
 
 
 class DiagramQuerySchema(StrictSchema):
-    case = fields.Integer(validate=validate.Range(min=1), metadata={"description": "highlight this case's state"})
+    case = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "highlight this case's state"})
 
 
 class DiagramSchema(Schema):
@@ -157,7 +167,7 @@ class LangQuerySchema(StrictSchema):
 class AddRecordInSchema(StrictSchema):
     type = fields.String(required=True, validate=validate.Length(min=1, max=64))
     data = fields.Dict(required=True, metadata={"description": "fields of the record type (GET /procedures/{name})"})
-    supersedes = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    supersedes = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
@@ -204,12 +214,12 @@ class CaseVerificationSchema(VerificationSchema):
 
 class AuditVerificationSchema(Schema):
     ok = fields.Boolean(required=True)
-    global_ = fields.Nested(VerificationSchema, data_key="global", required=True)
+    global_ = fields.Nested(VerificationSchema, data_key="global", attribute="global", required=True)
     cases = fields.List(fields.Nested(CaseVerificationSchema), required=True)
 
 
 class ReplayQuerySchema(StrictSchema):
-    seq = fields.Integer(validate=validate.Range(min=1))
+    seq = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     at = fields.AwareDateTime(metadata={"description": "ISO 8601 with a UTC offset"})
 
 

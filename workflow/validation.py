@@ -18,6 +18,7 @@ MAX_STRING = 2_000
 MAX_TEXT = 100_000
 MAX_ITEMS = 500
 MAX_INT = 2**53
+MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 
 
 def is_unicode_text(value: str) -> bool:

@@ -23,7 +23,7 @@ from workflow import services
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trail")
 
 
-@blp.route("/cases/<int:case_id>/events")
+@blp.route("/cases/<id:case_id>/events")
 class Events(MethodView):
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(401, schema=ErrorSchema)
@@ -33,7 +33,7 @@ class Events(MethodView):
         return services.case_events(runtime(), case_id)
 
 
-@blp.route("/cases/<int:case_id>/verify")
+@blp.route("/cases/<id:case_id>/verify")
 class VerifyCase(MethodView):
     @blp.response(200, CaseVerificationSchema)
     @blp.alt_response(401, schema=ErrorSchema)
@@ -43,7 +43,7 @@ class VerifyCase(MethodView):
         return services.verify_case(runtime(), case_id)
 
 
-@blp.route("/cases/<int:case_id>/replay")
+@blp.route("/cases/<id:case_id>/replay")
 class Replay(MethodView):
     @blp.arguments(ReplayQuerySchema, location="query")
     @blp.response(200, ReplaySchema)
@@ -55,7 +55,7 @@ class Replay(MethodView):
         return services.replay(runtime(), case_id, seq=args.get("seq"), at=args.get("at"))
 
 
-@blp.route("/cases/<int:case_id>/attempts")
+@blp.route("/cases/<id:case_id>/attempts")
 class Attempts(MethodView):
     @blp.response(200, AttemptSchema(many=True))
     @blp.alt_response(401, schema=ErrorSchema)
@@ -65,7 +65,7 @@ class Attempts(MethodView):
         return services.case_attempts(runtime(), case_id)
 
 
-@blp.route("/cases/<int:case_id>/compliance")
+@blp.route("/cases/<id:case_id>/compliance")
 class Compliance(MethodView):
     @blp.response(200, ComplianceSchema)
     @blp.alt_response(401, schema=ErrorSchema)

@@ -51,7 +51,7 @@ class Cases(MethodView):
         return view, 201, {"Location": url_for("cases.CaseDetail", case_id=view["id"]), "ETag": f'"{view["version"]}"'}
 
 
-@blp.route("/<int:case_id>")
+@blp.route("/<id:case_id>")
 class CaseDetail(MethodView):
     @blp.arguments(LangQuerySchema, location="query")
     @blp.response(200, CaseSchema, headers=ETAG_HEADER)

@@ -15,7 +15,7 @@ from workflow import services
 blp = Blueprint("records", __name__, url_prefix="/api/v1/cases", description="Records of a case")
 
 
-@blp.route("/<int:case_id>/records")
+@blp.route("/<id:case_id>/records")
 class Records(MethodView):
     @blp.response(200, RecordSchema(many=True))
     @blp.alt_response(401, schema=ErrorSchema)

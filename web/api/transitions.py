@@ -15,7 +15,7 @@ from workflow import services
 blp = Blueprint("transitions", __name__, url_prefix="/api/v1/cases", description="Transitions of a case")
 
 
-@blp.route("/<int:case_id>/transitions")
+@blp.route("/<id:case_id>/transitions")
 class Transitions(MethodView):
     @blp.arguments(FireInSchema)
     @blp.response(200, TransitionResultSchema)

@@ -29,7 +29,7 @@ from workflow.ledger import (
 from workflow.services.common import _append, _lock_case, _require_role, _required_texts, _snapshot
 from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
-from workflow.validation import is_unicode_text, validate_attributes, validate_record_data
+from workflow.validation import MAX_ID, is_unicode_text, validate_attributes, validate_record_data
 
 
 def open_case(
@@ -160,7 +160,7 @@ def _check_supersedes(
         return
     if not reason or not reason.strip() or len(reason) > 2000 or not is_unicode_text(reason):
         raise InvalidInput("a correction must say why, in at most 2000 characters of text", fields={"reason": ["required when superseding a record"]})
-    target = session.get(Record, supersedes)
+    target = session.get(Record, supersedes) if 1 <= supersedes <= MAX_ID else None
     if target is None or target.case_id != case_id or target.type != record_type:
         raise InvalidInput(
             "supersedes must name a record of the same type in this case",

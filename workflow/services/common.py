@@ -33,10 +33,11 @@ from workflow.ledger import (
 )
 from workflow.services.runtime import GLOBAL_CHAIN, Actor, Runtime
 from workflow.snapshot import CaseSnapshot
-from workflow.validation import is_unicode_text
+from workflow.validation import MAX_ID, is_unicode_text
 
 
 def _lock_case(session: Session, rt: Runtime, case_id: int, expected_version: int | None) -> Case:
+    _check_id(case_id)
     query = select(Case).where(Case.id == case_id)
     if not rt.db.is_sqlite:
         query = query.with_for_update()
@@ -125,13 +126,21 @@ def _event_dicts(session: Session, case_id: int) -> list[dict[str, Any]]:
 
 
 def _snapshot(session: Session, case_id: int) -> CaseSnapshot:
+    _check_id(case_id)
     events = _event_dicts(session, case_id)
     if not events:
         raise CaseNotFound(f"no case {case_id}", case_id=case_id)
     return CaseSnapshot.from_events(events)
 
 
+def _check_id(case_id: int) -> None:
+    """An id no database column can hold names no case (and must not reach the driver)."""
+    if not 1 <= case_id <= MAX_ID:
+        raise CaseNotFound(f"no case {case_id}", case_id=case_id)
+
+
 def _ensure_case(session: Session, case_id: int) -> Case:
+    _check_id(case_id)
     case = session.get(Case, case_id)
     if case is None:
         raise CaseNotFound(f"no case {case_id}", case_id=case_id)

@@ -15,6 +15,7 @@ from workflow.services.cases import open_case
 from workflow.services.common import _ensure_case, _snapshot
 from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import legal_date
+from workflow.validation import MAX_ID
 
 
 def case_view(rt: Runtime, case_id: int, *, lang: str | None = None) -> dict[str, Any]:
@@ -109,6 +110,8 @@ def list_cases(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """Cases newest first, with the total count for pagination."""
+    if not (0 <= offset <= MAX_ID and 0 <= limit <= 1000):
+        raise InvalidInput("the page is out of range", fields={"page": ["out of range"]})
     query = select(Case)
     if state:
         query = query.where(Case.state == state)

@@ -1,0 +1,213 @@
+"""Helpers for the HTTP tests: an app on a given database, a client that carries a role's token and the
+case version, paths from ``proposed`` to every state the sample data can reach, and record data generated
+from a record type's field specs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from procedures.major_decision import samples
+from procedures.major_decision.samples import ORGAN, UNDERTAKING, Step
+from tests.conftest import ACTORS, START, Clock
+from web import create_app
+from web.demo import ALL_REQUIRED, apply_steps
+from workflow import services
+from workflow.definition import ADMIN_ROLE, Field, Procedure, RecordType
+from workflow.services import Runtime
+
+ROLES = ("undertaking_unit", "legal_office", "decision_organ", "auditor", "admin")
+API = "/api/v1"
+
+
+def make_app(database_url: str, **config: Any) -> Flask:
+    """The real app on ``database_url`` with a fixed clock (after every sample date)."""
+    app = create_app({"database_url": database_url, **config})
+    app.extensions["juece"].clock = Clock()
+    return app
+
+
+def runtime(app: Flask) -> Runtime:
+    return app.extensions["juece"]  # type: ignore[no-any-return]
+
+
+def add_tokens(app: Flask, prefix: str = "web") -> dict[str, str]:
+    """One user per role; the user's name is ``{prefix}-{role}``."""
+    return {role: services.add_user(runtime(app), f"{prefix}-{role}", role) for role in ROLES}
+
+
+def allowed(roles: Iterable[str]) -> list[str]:
+    """The roles a write is open to: the definition's roles plus admin, never the auditor."""
+    return sorted({*roles, ADMIN_ROLE})
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+@dataclass
+class Http:
+    """The Flask test client with a token per role."""
+
+    client: FlaskClient
+    tokens: dict[str, str]
+
+    def headers(self, role: str | None, if_match: str | int | None = None, **extra: str) -> dict[str, str]:
+        headers = dict(extra)
+        if role is not None:
+            headers["Authorization"] = f"Bearer {self.tokens[role]}"
+        if if_match is not None:
+            headers["If-Match"] = if_match if isinstance(if_match, str) else etag(if_match)
+        return headers
+
+    def get(self, path: str, role: str | None = "auditor", **kwargs: Any) -> TestResponse:
+        return self.client.get(path, headers=self.headers(role), **kwargs)
+
+    def post(self, path: str, body: Any, role: str | None, if_match: str | int | None = None,
+             **kwargs: Any) -> TestResponse:
+        return self.client.post(path, json=body, headers=self.headers(role, if_match), **kwargs)
+
+    # -- cases ----------------------------------------------------------------------------------------
+    def open_case(self, role: str = UNDERTAKING, title: str = "关于调整城市公共交通票价的决策",
+                  attributes: dict[str, Any] | None = None) -> TestResponse:
+        return self.post(f"{API}/cases", {**samples.case_fields(title), "attributes": attributes or {}}, role)
+
+    def open_case_id(self, **kwargs: Any) -> int:
+        response = self.open_case(**kwargs)
+        assert response.status_code == 201, response.get_json()
+        return int(response.get_json()["id"])
+
+    def case(self, case_id: int) -> dict[str, Any]:
+        response = self.get(f"{API}/cases/{case_id}")
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()  # type: ignore[no-any-return]
+
+    def current_etag(self, case_id: int) -> str:
+        response = self.get(f"{API}/cases/{case_id}")
+        assert response.status_code == 200
+        return response.headers["ETag"]
+
+    def record(self, case_id: int, record_type: str, data: Any, role: str, if_match: str | int | None = None,
+               extra: dict[str, Any] | None = None) -> TestResponse:
+        """POST a record; ``extra``: more top-level body fields (``supersedes``, ``reason``, or junk)."""
+        body = {"type": record_type, "data": data, **(extra or {})}
+        return self.post(f"{API}/cases/{case_id}/records", body, role, if_match)
+
+    def fire(self, case_id: int, trigger: str, role: str, if_match: str | int | None = None,
+             extra: dict[str, Any] | None = None) -> TestResponse:
+        """POST a transition; ``extra``: more top-level body fields (``note``, or junk)."""
+        return self.post(f"{API}/cases/{case_id}/transitions", {"trigger": trigger, **(extra or {})}, role, if_match)
+
+    def footprint(self, case_id: int) -> dict[str, Any]:
+        """What a refused write must leave alone: version, state, head, events, records, the case count."""
+        case = self.case(case_id)
+        events = self.get(f"{API}/cases/{case_id}/events").get_json()
+        records = self.get(f"{API}/cases/{case_id}/records").get_json()
+        return {
+            "version": case["version"], "state": case["state"], "head_hash": case["head_hash"],
+            "events": len(events), "records": len(records),
+            "cases": json.loads(self.get(f"{API}/cases").headers["X-Pagination"])["total"],
+        }
+
+
+# -- reaching states --------------------------------------------------------------------------------
+
+
+def _extra_paths(main: dict[str, list[Step]]) -> dict[str, list[Step]]:
+    """States off the main path, from the sample data and the demo's deferred scenario."""
+    return {
+        "suspended": main["in_execution"] + [
+            Step("record", ORGAN, "suspension_order", {
+                "ordered_on": "2026-09-01", "circumstance": "客观情况发生重大变化。", "urgency": "需立即停止调价以免损失扩大。",
+            }),
+            Step("fire", ORGAN, "suspend"),
+        ],
+        "post_evaluation": main["in_execution"] + [
+            Step("record", ORGAN, "post_evaluation_decision", {"trigger": "执行满一年", "evaluator": "某大学公共政策研究院"}),
+            Step("fire", ORGAN, "start_post_evaluation"),
+        ],
+        "deferred": main["discussion"] + [
+            Step("record", ORGAN, "meeting_minutes", samples.minutes(
+                START + dt.timedelta(days=65), "defer", chief_position="abstain",
+                departure_reasons="补贴资金来源尚待财政部门论证。")),
+            Step("fire", ORGAN, "defer"),
+        ],
+    }
+
+
+def state_paths(procedure: Procedure) -> dict[str, list[Step]]:
+    """For each reachable state, the sample steps that take a case opened with ``CASE_ATTRIBUTES`` there."""
+    paths: dict[str, list[Step]] = {procedure.initial: []}
+    steps: list[Step] = []
+    for step in samples.walk_to_execution(START):
+        steps.append(step)
+        if step.action == "fire":
+            trigger = procedure.trigger(step.name)
+            assert trigger is not None
+            paths.setdefault(trigger.dest, list(steps))
+    return {**paths, **_extra_paths(paths)}
+
+
+CASE_ATTRIBUTES = ALL_REQUIRED  # walk_to_execution records the hearing, the experts and the risk report
+
+
+def prepare_case(rt: Runtime, steps: list[Step], title: str = "关于调整城市公共交通票价的决策") -> int:
+    """Open a case and run ``steps`` through the service layer (fast set-up; the HTTP walk is tested apart)."""
+    case = services.open_case(rt, ACTORS[UNDERTAKING], attributes=CASE_ATTRIBUTES, **samples.case_fields(title))
+    apply_steps(rt, ACTORS, case["id"], steps)
+    return int(case["id"])
+
+
+class CaseStore:
+    """Cases prepared in given states, reused while they stay there."""
+
+    def __init__(self, rt: Runtime, procedure: Procedure) -> None:
+        self.rt = rt
+        self.paths = state_paths(procedure)
+        self.cases: dict[str, int] = {}
+
+    def reachable(self, states: Iterable[str]) -> str | None:
+        return next((s for s in states if s in self.paths), None)
+
+    def case_in(self, state: str) -> int:
+        case_id = self.cases.get(state)
+        if case_id is None or services.case_view(self.rt, case_id)["state"] != state:
+            case_id = self.cases[state] = prepare_case(self.rt, self.paths[state])
+        return case_id
+
+
+# -- record data from field specs -------------------------------------------------------------------
+
+
+def _value(spec: Field) -> Any:
+    if spec.kind in ("string", "text"):
+        return f"测试{spec.label}"
+    if spec.kind == "choice":
+        return spec.choices[0]
+    if spec.kind == "date":
+        return "2026-07-15"
+    if spec.kind == "bool":
+        return True
+    if spec.kind == "int":
+        return 1
+    if spec.kind == "string_list":
+        return [f"测试{spec.label}"] * max(spec.min_items, 1)
+    if spec.kind == "object_list":
+        return [fill(spec.item_fields)] * max(spec.min_items, 1)
+    raise AssertionError(f"no test value for field kind {spec.kind}")
+
+
+def fill(specs: tuple[Field, ...]) -> dict[str, Any]:
+    """Valid data for every client-set field (optional ones too)."""
+    return {spec.name: _value(spec) for spec in specs if not spec.server_set}
+
+
+def record_data(record_type: RecordType) -> dict[str, Any]:
+    return fill(record_type.fields)
