@@ -4,20 +4,27 @@ clock, the real registry, and one actor per role."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from procedures import build_registry
 from procedures.major_decision import samples
+from tests.pg import postgres_cluster
 from web.demo import apply_steps
 from workflow import services
 from workflow.adapters.db import Database, upgrade
 from workflow.registry import ProcedureRegistry
 from workflow.services import Actor, Runtime
+
+# JUECE_TEST_DATABASE=postgres runs the suite on a throwaway PostgreSQL cluster (tests/pg.py).
+ON_POSTGRES = os.environ.get("JUECE_TEST_DATABASE", "sqlite") == "postgres"
 
 # Test dates: the comment period opens on START; the clock stands at NOW, after every sample date.
 START = dt.date(2026, 6, 1)
@@ -56,11 +63,47 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def new_database(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Iterator[Callable[[], str]]:
+    """A factory of fresh migrated databases: SQLite files, or PostgreSQL databases cloned from a template."""
+    if not ON_POSTGRES:
+        def sqlite_copy() -> str:
+            target = tmp_path_factory.mktemp("db") / "juece.db"
+            shutil.copy(migrated_template, target)
+            return f"sqlite:///{target}"
+
+        yield sqlite_copy
+        return
+    with postgres_cluster() as admin_url:
+        server = admin_url.rsplit("/", 1)[0]
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("CREATE DATABASE juece_template"))
+        upgrade(f"{server}/juece_template")
+        names = itertools.count(1)
+
+        def postgres_clone() -> str:
+            name = f"juece_test_{next(names)}"
+            with admin.connect() as connection:
+                connection.execute(text(f"CREATE DATABASE {name} TEMPLATE juece_template"))
+            return f"{server}/{name}"
+
+        yield postgres_clone
+        admin.dispose()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path, migrated_template: Path) -> str:
-    target = tmp_path / "juece.db"
-    shutil.copy(migrated_template, target)
-    return f"sqlite:///{target}"
+def db_url(new_database: Callable[[], str]) -> str:
+    return new_database()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, skip the tests that read or write the SQLite file directly."""
+    if ON_POSTGRES:
+        skip = pytest.mark.skip(reason="reads or edits the SQLite file directly")
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(skip)
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from workflow.errors import InvalidInput
 from workflow.registry import ProcedureRegistry
 from workflow.services import Runtime
 
+pytestmark = pytest.mark.sqlite_only  # reads or edits the SQLite file directly
+
 
 def _sql(rt, statement):
     path = rt.db.url.split("///", 1)[1]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only  # reads or edits the SQLite file directly
+
 JUECE = str(Path(sys.executable).with_name("juece"))
 
 

@@ -1,3 +1,4 @@
+
 """The Alembic migrations: a clean round trip, one head, and no drift from the ORM models."""
 
 from __future__ import annotations
@@ -7,11 +8,14 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 
 from workflow.adapters.db import alembic_config
 from workflow.adapters.orm import Base
+
+pytestmark = pytest.mark.sqlite_only  # reads or edits the SQLite file directly
 
 
 def _config(url: str) -> Any:

@@ -8,16 +8,16 @@ reports what happened through a queue. The child bodies live in ``_race_workers`
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
-from contextlib import closing
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from procedures.major_decision import samples
 from tests.conftest import START, apply, open_case, state_of
 from tests.integration._race_workers import RECORDS_EACH, add_records, fire_start_drafting
 from workflow import services
+from workflow.adapters.orm import Event
 from workflow.services import Runtime
 
 PROCESSES = 6
@@ -40,9 +40,9 @@ def _run(target: Any, args_per_process: list[tuple[Any, ...]]) -> list[tuple[Any
     return outcomes
 
 
-def _global_seqs(db_url: str) -> list[int]:
-    with closing(sqlite3.connect(db_url.split("///", 1)[1])) as conn:
-        return [row[0] for row in conn.execute("SELECT global_seq FROM events ORDER BY global_seq")]
+def _global_seqs(rt: Runtime) -> list[int]:
+    with rt.db.read() as session:
+        return list(session.scalars(select(Event.global_seq).order_by(Event.global_seq)))
 
 
 def test_same_transition_same_version_exactly_one_process_wins(rt: Runtime, db_url: str) -> None:
@@ -52,7 +52,7 @@ def test_same_transition_same_version_exactly_one_process_wins(rt: Runtime, db_u
     assert before["state"] == "proposed"
     assert next(n for n in before["next"] if n["trigger"] == "start_drafting")["allowed"]
     version = before["version"]
-    events_before = len(_global_seqs(db_url))
+    events_before = len(_global_seqs(rt))
 
     outcomes = _run(fire_start_drafting, [(db_url, case_id, version)] * PROCESSES)
 
@@ -67,7 +67,7 @@ def test_same_transition_same_version_exactly_one_process_wins(rt: Runtime, db_u
     transitions = [e for e in services.case_events(rt, case_id) if e["kind"] == "transition"]
     assert [(e["payload"]["trigger"], e["seq"]) for e in transitions] == [("start_drafting", version + 1)]
     assert services.case_attempts(rt, case_id) == []  # a stale version is not an attempt
-    seqs = _global_seqs(db_url)
+    seqs = _global_seqs(rt)
     assert seqs == list(range(1, events_before + 2))  # one new event, no gap, no fork
     everything = services.verify_all(rt)
     assert everything["ok"], everything
@@ -82,7 +82,7 @@ def test_writers_on_different_cases_all_succeed_on_one_global_chain(rt: Runtime,
 
     assert sorted(outcomes) == sorted(("ok", case_id, 1 + RECORDS_EACH) for case_id in case_ids)
     expected_events = PROCESSES * (1 + RECORDS_EACH)
-    assert _global_seqs(db_url) == list(range(1, expected_events + 1))
+    assert _global_seqs(rt) == list(range(1, expected_events + 1))
     everything = services.verify_all(rt)
     assert everything["ok"], everything
     assert everything["global"]["events"] == expected_events

@@ -1,3 +1,4 @@
+
 """Stateful property test: one ``major_decision`` case driven by random records, triggers and clock moves.
 
 Each hypothesis example gets its own migrated SQLite file. After every step the ledger must verify (case
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -51,6 +53,8 @@ from workflow.errors import (
 from workflow.registry import ProcedureRegistry
 from workflow.services import Actor, Runtime
 from workflow.snapshot import legal_date
+
+pytestmark = pytest.mark.sqlite_only  # reads or edits the SQLite file directly
 
 FIRST_DAY, LAST_DAY = dt.date(2025, 1, 1), dt.date(2026, 12, 31)
 # 20:00 on 31 December 2026 in Beijing: the clock never passes it, so every legal date is in 2026 or before.

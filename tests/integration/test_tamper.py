@@ -23,6 +23,8 @@ from workflow import services
 from workflow.adapters.db import REPO_ROOT
 from workflow.services import Runtime
 
+pytestmark = pytest.mark.sqlite_only  # reads or edits the SQLite file directly
+
 JUECE = Path(sys.executable).with_name("juece")
 if not JUECE.exists():  # pragma: no cover - the venv layout of the repository
     JUECE = REPO_ROOT / ".venv" / "bin" / "juece"

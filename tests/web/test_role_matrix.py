@@ -5,10 +5,8 @@ that may, and nothing changes. The admin may do everything, the auditor nothing.
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -46,11 +44,9 @@ class Matrix:
 
 
 @pytest.fixture(scope="module")
-def matrix(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Iterator[Matrix]:
+def matrix(new_database: Callable[[], str]) -> Iterator[Matrix]:
     """One app for the module; cases are prepared in each state once and reused while they stay there."""
-    path = tmp_path_factory.mktemp("matrix") / "juece.db"
-    shutil.copy(migrated_template, path)
-    app = make_app(f"sqlite:///{path}")
+    app = make_app(new_database())
     rt = runtime(app)
     stores = {p.name: CaseStore(rt, rt.registry.procedure(p.name)) for p in PROCEDURES}
     yield Matrix(Http(app.test_client(), add_tokens(app, prefix="matrix")), stores)

@@ -20,10 +20,8 @@ to an app on a fresh database with demo data, built by the ``target`` fixture. (
 from __future__ import annotations
 
 import copy
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -109,10 +107,8 @@ live_schema.app = TARGET
 
 
 @pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Iterator[LateApp]:
-    path = tmp_path_factory.mktemp("fuzz") / "juece.db"
-    shutil.copy(migrated_template, path)
-    app = make_app(f"sqlite:///{path}")
+def target(new_database: Callable[[], str]) -> Iterator[LateApp]:
+    app = make_app(new_database())
     load_demo(runtime(app))  # cases 1-4: in execution, refused review, rejected, deferred
     TARGET.app = app
     TARGET.headers = {"Authorization": f"Bearer {services.add_user(runtime(app), 'fuzz-admin', 'admin')}"}
