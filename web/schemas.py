@@ -98,8 +98,8 @@ class DiagramSchema(Schema):
 class OpenCaseInSchema(StrictSchema):
     procedure = fields.String(required=True, validate=validate.Length(min=1, max=64))
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    decision_organ = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    undertaking_unit = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    decision_organ = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    undertaking_unit = fields.String(required=True, validate=validate.Length(min=1, max=200))
     attributes = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
 
 

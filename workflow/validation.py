@@ -18,7 +18,7 @@ MAX_STRING = 2_000
 MAX_TEXT = 100_000
 MAX_ITEMS = 500
 MAX_INT = 2**53
-MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit on PostgreSQL
 
 
 def is_unicode_text(value: str) -> bool:
@@ -28,6 +28,17 @@ def is_unicode_text(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def is_clean_text(value: Any, limit: int, *, blank_ok: bool = False) -> bool:
+    """A string every database stores as given: no NUL, valid Unicode, not blank, at most ``limit`` long."""
+    return (
+        isinstance(value, str)
+        and (blank_ok or bool(value.strip()))
+        and len(value) <= limit
+        and "\x00" not in value
+        and is_unicode_text(value)
+    )
 
 
 def validate_record_data(record_type: RecordType, data: Any) -> dict[str, Any]:

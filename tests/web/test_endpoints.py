@@ -284,10 +284,11 @@ def test_audit_verify_reports_the_global_chain(http):
 # -- outside /api/v1 --------------------------------------------------------------------------------
 
 
-def test_healthz(client):
+def test_healthz(client, app):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"ok": True, "database": "sqlite"}
+    expected = "postgresql" if app.extensions["juece"].db.url.startswith("postgresql") else "sqlite"
+    assert response.get_json() == {"ok": True, "database": expected}
 
 
 def test_api_docs_served_with_local_assets_only(client):

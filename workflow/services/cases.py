@@ -29,7 +29,7 @@ from workflow.ledger import (
 from workflow.services.common import _append, _lock_case, _require_role, _required_texts, _snapshot
 from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
-from workflow.validation import MAX_ID, is_unicode_text, validate_attributes, validate_record_data
+from workflow.validation import MAX_ID, is_clean_text, validate_attributes, validate_record_data
 
 
 def open_case(
@@ -158,7 +158,7 @@ def _check_supersedes(
         if reason:
             raise InvalidInput("a reason is given only with a correction", fields={"reason": ["only with supersedes"]})
         return
-    if not reason or not reason.strip() or len(reason) > 2000 or not is_unicode_text(reason):
+    if not is_clean_text(reason, 2000):
         raise InvalidInput("a correction must say why, in at most 2000 characters of text", fields={"reason": ["required when superseding a record"]})
     target = session.get(Record, supersedes) if 1 <= supersedes <= MAX_ID else None
     if target is None or target.case_id != case_id or target.type != record_type:
@@ -185,7 +185,7 @@ def change_attribute(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Change one case attribute; the change, its old value and its reason are an audited event."""
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000 or not is_unicode_text(reason):
+    if not is_clean_text(reason, 2000):
         raise InvalidInput("a change of attribute must state its reason", fields={"reason": ["required, at most 2000 characters"]})
     with rt.db.write() as session:
         case = _lock_case(session, rt, case_id, expected_version)
@@ -219,7 +219,7 @@ def fire_trigger(
         RequirementsUnmet: one or more rules are unmet; all are listed (logged as an attempt).
         VersionMismatch: ``expected_version`` is stale (not logged: nothing was attempted).
     """
-    if note is not None and (not isinstance(note, str) or len(note) > 2000 or "\x00" in note or not is_unicode_text(note)):
+    if note is not None and not is_clean_text(note, 2000, blank_ok=True):
         raise InvalidInput("the note must be text of at most 2000 characters", fields={"note": ["invalid"]})
     refusal: Exception | None = None
     with rt.db.write() as session:

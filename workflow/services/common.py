@@ -33,7 +33,7 @@ from workflow.ledger import (
 )
 from workflow.services.runtime import GLOBAL_CHAIN, Actor, Runtime
 from workflow.snapshot import CaseSnapshot
-from workflow.validation import MAX_ID, is_unicode_text
+from workflow.validation import MAX_ID, is_clean_text
 
 
 def _lock_case(session: Session, rt: Runtime, case_id: int, expected_version: int | None) -> Case:
@@ -155,11 +155,16 @@ def _require_role(actor: Actor, allowed: Iterable[str], what: str) -> None:
         )
 
 
+# The column sizes of the texts a case or a user is named by (workflow.adapters.orm).
+TEXT_LIMITS = {"title": 500, "decision_organ": 200, "undertaking_unit": 200, "name": 200}
+
+
 def _required_texts(**values: Any) -> dict[str, str]:
     errors = {}
     for name, value in values.items():
-        if not isinstance(value, str) or not value.strip() or len(value) > 500 or "\x00" in value or not is_unicode_text(value):
-            errors[name] = ["must be a non-blank string of at most 500 characters"]
+        limit = TEXT_LIMITS[name]
+        if not is_clean_text(value, limit):
+            errors[name] = [f"must be a non-blank string of at most {limit} characters, without NUL"]
     if errors:
         raise InvalidInput("the case fields are invalid", fields=errors)
     return {k: v.strip() for k, v in values.items()}

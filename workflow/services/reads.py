@@ -15,7 +15,7 @@ from workflow.services.cases import open_case
 from workflow.services.common import _ensure_case, _snapshot
 from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import legal_date
-from workflow.validation import MAX_ID
+from workflow.validation import MAX_ID, is_clean_text
 
 
 def case_view(rt: Runtime, case_id: int, *, lang: str | None = None) -> dict[str, Any]:
@@ -112,6 +112,9 @@ def list_cases(
     """Cases newest first, with the total count for pagination."""
     if not (0 <= offset <= MAX_ID and 0 <= limit <= 1000):
         raise InvalidInput("the page is out of range", fields={"page": ["out of range"]})
+    bad = [k for k, v in (("state", state), ("procedure", procedure), ("q", q)) if v and not is_clean_text(v, 200)]
+    if bad:
+        raise InvalidInput("the filters are invalid", fields={k: ["text of at most 200 characters, without NUL"] for k in bad})
     query = select(Case)
     if state:
         query = query.where(Case.state == state)
