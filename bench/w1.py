@@ -162,32 +162,28 @@ def run_engine(url: str, cases: int, *, profile: int = 0) -> Run:
 GENESIS = "0" * 64
 GLOBAL_CHAIN = "global"
 SELECT_CASE = (
-    "SELECT cases.id, cases.procedure, cases.procedure_version, cases.jurisdiction, cases.title, "
-    "cases.decision_organ, cases.undertaking_unit, cases.state, cases.version, cases.attributes, "
-    "cases.opened_at, cases.opened_by, cases.head_seq, cases.head_hash \nFROM cases \nWHERE cases.id = ?"
+    "SELECT cases.id, cases.procedure, cases.procedure_version, cases.jurisdiction, cases.state, cases.version, "
+    "cases.attributes, cases.head_seq, cases.head_hash \nFROM cases \nWHERE cases.id = ?"
 )
 SELECT_EVENTS = (
     "SELECT events.seq, events.at, events.actor, events.role, events.kind, events.payload, events.hash \n"
     "FROM events \nWHERE events.case_id = ? ORDER BY events.seq"
 )
-SELECT_HEAD = (
-    "SELECT chain_heads.name, chain_heads.seq, chain_heads.hash \nFROM chain_heads \nWHERE chain_heads.name = ?"
-)
+SELECT_HEAD = "SELECT chain_heads.seq, chain_heads.hash \nFROM chain_heads \nWHERE chain_heads.name = ?"
 INSERT_CASE = (
     "INSERT INTO cases (procedure, procedure_version, jurisdiction, title, decision_organ, undertaking_unit, "
     "state, version, attributes, opened_at, opened_by, head_seq, head_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 INSERT_RECORD = (
     "INSERT INTO records (case_id, type, data, sha256, supersedes_id, reason, recorded_at, recorded_by, role, "
-    "event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 INSERT_EVENT = (
     "INSERT INTO events (global_seq, case_id, seq, at, actor, role, kind, payload, prev_hash, hash, "
     "prev_global_hash, global_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-UPDATE_STATE = "UPDATE cases SET state=? WHERE cases.id = ?"
-UPDATE_CASE_HEAD = "UPDATE cases SET version=?, head_seq=?, head_hash=? WHERE cases.id = ?"
+UPDATE_CASE = "UPDATE cases SET state=?, version=?, attributes=?, head_seq=?, head_hash=? WHERE cases.id = ?"
 UPDATE_CHAIN_HEAD = "UPDATE chain_heads SET seq=?, hash=? WHERE chain_heads.name = ?"
 
 
@@ -256,16 +252,16 @@ def floor_connect(path: str, synchronous: str) -> sqlite3.Connection:
 
 
 def _append(con: sqlite3.Connection, case_id: int, seq: int, prev_hash: str, actor: Actor, at: str,
-            kind: str, payload: dict[str, Any]) -> None:
-    _name, head_seq, head_hash = con.execute(SELECT_HEAD, (GLOBAL_CHAIN,)).fetchone()
+            kind: str, payload: dict[str, Any], state: str, attributes: str) -> None:
+    head_seq, head_hash = con.execute(SELECT_HEAD, (GLOBAL_CHAIN,)).fetchone()
     own = _sha(_canonical({"case_id": case_id, "seq": seq, "at": at, "actor": actor.name, "role": actor.role,
                            "kind": kind, "payload": payload, "prev_hash": prev_hash}))
     global_seq = head_seq + 1
     linked = _sha(_canonical({"global_seq": global_seq, "hash": own, "prev_global_hash": head_hash}))
     con.execute(INSERT_EVENT, (global_seq, case_id, seq, at, actor.name, actor.role, kind,
                                _canonical(payload).decode(), prev_hash, own, head_hash, linked))
-    con.execute(UPDATE_CASE_HEAD, (seq, seq, own, case_id))  # a case's version is its head seq
     con.execute(UPDATE_CHAIN_HEAD, (global_seq, linked, GLOBAL_CHAIN))
+    con.execute(UPDATE_CASE, (state, seq, attributes, seq, own, case_id))  # a case's version is its head seq
 
 
 def _floor_open(con: sqlite3.Connection, plan: FloorPlan, at: str) -> int:
@@ -274,12 +270,11 @@ def _floor_open(con: sqlite3.Connection, plan: FloorPlan, at: str) -> int:
     case_id = con.execute(INSERT_CASE, (
         plan.procedure, plan.version, plan.jurisdiction, fields["title"], fields["decision_organ"],
         fields["undertaking_unit"], plan.initial, 0, json.dumps(plan.attributes), at, OPENER.name, 0, GENESIS,
-    )).lastrowid
-    assert case_id is not None
+    )).fetchone()[0]
     payload = {"case_id": case_id, "procedure": plan.procedure, "procedure_version": plan.version,
                "jurisdiction": plan.jurisdiction, "state": plan.initial, "attributes": plan.attributes,
                "profile": plan.profile, **fields}
-    _append(con, case_id, 1, GENESIS, OPENER, at, "case_opened", payload)
+    _append(con, case_id, 1, GENESIS, OPENER, at, "case_opened", payload, plan.initial, json.dumps(plan.attributes))
     con.execute("COMMIT")
     return case_id
 
@@ -289,16 +284,16 @@ def _floor_record(con: sqlite3.Connection, case_id: int, actor: Actor, record_ty
     sent, stamped = spec
     con.execute("BEGIN IMMEDIATE")
     row = con.execute(SELECT_CASE, (case_id,)).fetchone()
-    head_seq, head_hash = row[12], row[13]
+    head_seq, head_hash = row[7], row[8]
     data = dict(sent)
     for name in stamped:
         data[name] = head_hash
     digest = _sha(_canonical({"type": record_type, "data": data, "supersedes": None}))
     record_id = con.execute(INSERT_RECORD, (case_id, record_type, json.dumps(data), digest, None, None, at,
-                                            actor.name, actor.role, head_seq + 1)).lastrowid
+                                            actor.name, actor.role, head_seq + 1)).fetchone()[0]
     payload = {"record": {"id": record_id, "type": record_type, "data": data, "sha256": digest,
                           "supersedes": None, "reason": None}}
-    _append(con, case_id, head_seq + 1, head_hash, actor, at, "record_added", payload)
+    _append(con, case_id, head_seq + 1, head_hash, actor, at, "record_added", payload, row[4], row[6])
     con.execute("COMMIT")
 
 
@@ -308,9 +303,8 @@ def _floor_fire(con: sqlite3.Connection, case_id: int, actor: Actor, trigger: st
     con.execute("BEGIN IMMEDIATE")
     row = con.execute(SELECT_CASE, (case_id,)).fetchone()
     con.execute(SELECT_EVENTS, (case_id,)).fetchall()  # the engine folds these into a snapshot; the floor does not
-    con.execute(UPDATE_STATE, (dest, case_id))
-    payload = {"trigger": trigger, "source": row[7], "dest": dest, "rules": rules, "note": None, "invalidated": []}
-    _append(con, case_id, row[12] + 1, row[13], actor, at, "transition", payload)
+    payload = {"trigger": trigger, "source": row[4], "dest": dest, "rules": rules, "note": None, "invalidated": []}
+    _append(con, case_id, row[7] + 1, row[8], actor, at, "transition", payload, dest, row[6])
     con.execute("COMMIT")
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from workflow.adapters.orm import Attempt, Case, Record
@@ -26,7 +26,14 @@ from workflow.ledger import (
     parse_time,
     record_hash,
 )
-from workflow.services.common import _append, _lock_case, _require_role, _required_texts, _snapshot
+from workflow.services.common import (
+    LockedCase,
+    _append,
+    _lock_case,
+    _require_role,
+    _required_texts,
+    _snapshot,
+)
 from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 from workflow.validation import MAX_ID, is_clean_text, validate_attributes, validate_record_data
@@ -51,21 +58,16 @@ def open_case(
     fields = _required_texts(title=title, decision_organ=decision_organ, undertaking_unit=undertaking_unit)
     at = format_time(rt.clock())
     with rt.db.write() as session:
-        case = Case(
-            procedure=definition.name,
-            procedure_version=definition.version,
-            jurisdiction=jurisdiction,
-            state=definition.initial,
-            version=0,
-            attributes=clean,
-            opened_at=at,
-            opened_by=actor.name,
-            head_seq=0,
-            head_hash=GENESIS,
-            **fields,
-        )
-        session.add(case)
-        session.flush()
+        new_id = session.connection().execute(
+            insert(Case).returning(Case.id),
+            {
+                "procedure": definition.name, "procedure_version": definition.version, "jurisdiction": jurisdiction,
+                "state": definition.initial, "version": 0, "attributes": clean, "opened_at": at,
+                "opened_by": actor.name, "head_seq": 0, "head_hash": GENESIS, **fields,
+            },
+        ).scalar_one()
+        case = LockedCase(new_id, definition.name, definition.version, jurisdiction, definition.initial, 0, clean, 0,
+                          GENESIS)
         payload = {
             "case_id": case.id,
             "procedure": definition.name,
@@ -80,6 +82,9 @@ def open_case(
         }
         _append(session, rt, case=case, kind=EventKind.CASE_OPENED, payload=payload, actor=actor, at=at)
         return {"id": case.id, "state": case.state, "version": case.version}
+
+
+_INSERT_RECORD = insert(Record).returning(Record.id)
 
 
 def add_record(
@@ -119,34 +124,29 @@ def add_record(
                 clean[f.name] = case.head_hash
         _check_supersedes(session, case_id, record_type, supersedes, reason)
         digest = record_hash(record_type=record_type, data=clean, supersedes=supersedes)
-        record = Record(
-            case_id=case_id,
-            type=record_type,
-            data=clean,
-            sha256=digest,
-            supersedes_id=supersedes,
-            reason=reason.strip() if reason else None,
-            recorded_at=at,
-            recorded_by=actor.name,
-            role=actor.role,
-            event_seq=case.head_seq + 1,
-        )
-        session.add(record)
-        session.flush()
+        reason = reason.strip() if reason else None
+        record_id = session.connection().execute(
+            _INSERT_RECORD,
+            {
+                "case_id": case_id, "type": record_type, "data": clean, "sha256": digest, "supersedes_id": supersedes,
+                "reason": reason, "recorded_at": at, "recorded_by": actor.name, "role": actor.role,
+                "event_seq": case.head_seq + 1,
+            },
+        ).scalar_one()
         payload = {
             "record": {
-                "id": record.id,
+                "id": record_id,
                 "type": record_type,
                 "data": clean,
                 "sha256": digest,
                 "supersedes": supersedes,
-                "reason": record.reason,
+                "reason": reason,
             }
         }
         event = _append(session, rt, case=case, kind=EventKind.RECORD_ADDED, payload=payload, actor=actor, at=at)
         view = RecordView(
-            id=record.id, type=record_type, data=clean, sha256=digest, seq=event["seq"], recorded_at=parse_time(at),
-            recorded_by=actor.name, role=actor.role, supersedes=supersedes, reason=record.reason,
+            id=record_id, type=record_type, data=clean, sha256=digest, seq=event["seq"], recorded_at=parse_time(at),
+            recorded_by=actor.name, role=actor.role, supersedes=supersedes, reason=reason,
         )
         return {**view.to_dict(), "case_version": case.version}
 
@@ -242,7 +242,7 @@ def _fire(
     session: Session,
     rt: Runtime,
     actor: Actor,
-    case: Case,
+    case: LockedCase,
     snapshot: CaseSnapshot,
     definition: Procedure,
     trigger: str,
@@ -276,7 +276,7 @@ def _fire(
     return {"id": case.id, "state": dest, "version": case.version, "invalidated": voided}
 
 
-def _attempt(case: Case, actor: Actor, trigger: str, at: str, exc: Exception) -> Attempt:
+def _attempt(case: LockedCase, actor: Actor, trigger: str, at: str, exc: Exception) -> Attempt:
     details = exc.details if hasattr(exc, "details") else {}
     return Attempt(
         case_id=case.id,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from workflow.adapters.orm import Case, ChainHead, Event
@@ -36,14 +37,53 @@ from workflow.snapshot import CaseSnapshot
 from workflow.validation import MAX_ID, is_clean_text
 
 
-def _lock_case(session: Session, rt: Runtime, case_id: int, expected_version: int | None) -> Case:
+@dataclass
+class LockedCase:
+    """The case row a write holds locked: plain values, written back by ``_append`` in one UPDATE."""
+
+    id: int
+    procedure: str
+    procedure_version: int
+    jurisdiction: str
+    state: str
+    version: int
+    attributes: dict[str, Any]
+    head_seq: int
+    head_hash: str
+
+
+# The write path runs on prebuilt Core statements: the ORM's unit of work cost more than everything
+# else a write does (docs/performance.md).
+_CASE_COLUMNS = (Case.id, Case.procedure, Case.procedure_version, Case.jurisdiction, Case.state, Case.version,
+                 Case.attributes, Case.head_seq, Case.head_hash)
+_SELECT_CASE = select(*_CASE_COLUMNS).where(Case.id == bindparam("case_id"))
+_SELECT_CASE_FOR_UPDATE = _SELECT_CASE.with_for_update()
+_SELECT_HEAD = select(ChainHead.seq, ChainHead.hash).where(ChainHead.name == GLOBAL_CHAIN)
+_SELECT_HEAD_FOR_UPDATE = _SELECT_HEAD.with_for_update()
+_INSERT_EVENT = insert(Event)
+_UPDATE_HEAD = (
+    update(ChainHead).where(ChainHead.name == GLOBAL_CHAIN).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+_UPDATE_CASE = (
+    update(Case)
+    .where(Case.id == bindparam("case_id"))
+    .values(
+        state=bindparam("new_state"),
+        version=bindparam("new_version"),
+        attributes=bindparam("new_attributes", type_=Case.attributes.type),
+        head_seq=bindparam("new_head_seq"),
+        head_hash=bindparam("new_head_hash"),
+    )
+)
+
+
+def _lock_case(session: Session, rt: Runtime, case_id: int, expected_version: int | None) -> LockedCase:
     _check_id(case_id)
-    query = select(Case).where(Case.id == case_id)
-    if not rt.db.is_sqlite:
-        query = query.with_for_update()
-    case = session.scalars(query).one_or_none()
-    if case is None:
+    query = _SELECT_CASE if rt.db.is_sqlite else _SELECT_CASE_FOR_UPDATE
+    row = session.connection().execute(query, {"case_id": case_id}).one_or_none()
+    if row is None:
         raise CaseNotFound(f"no case {case_id}", case_id=case_id)
+    case = LockedCase(*row)
     if expected_version is not None and case.version != expected_version:
         raise VersionMismatch(
             f"case {case_id} is at version {case.version}, not {expected_version}",
@@ -57,20 +97,19 @@ def _append(
     session: Session,
     rt: Runtime,
     *,
-    case: Case | None,
+    case: LockedCase | None,
     kind: EventKind,
     payload: Mapping[str, Any],
     actor: Actor,
     at: str,
 ) -> dict[str, Any]:
-    """Append one event to the case chain and the global chain; return it as a plain dict."""
-    head_query = select(ChainHead).where(ChainHead.name == GLOBAL_CHAIN)
-    if not rt.db.is_sqlite:
-        head_query = head_query.with_for_update()
-    head = session.scalars(head_query).one()
+    """Append one event to the case chain and the global chain, and write the case row back."""
+    connection = session.connection()
+    head_seq, head_hash = connection.execute(_SELECT_HEAD if rt.db.is_sqlite else _SELECT_HEAD_FOR_UPDATE).one()
     seq = case.head_seq + 1 if case is not None else None
     prev_hash = case.head_hash if case is not None else GENESIS
-    body = json.loads(canonical(payload))
+    text = canonical(payload).decode("utf-8")
+    body = json.loads(text)
     own = event_hash(
         case_id=case.id if case else None,
         seq=seq,
@@ -81,8 +120,8 @@ def _append(
         payload=body,
         prev_hash=prev_hash,
     )
-    global_seq = head.seq + 1
-    linked = global_hash(global_seq=global_seq, hash=own, prev_global_hash=head.hash)
+    global_seq = head_seq + 1
+    linked = global_hash(global_seq=global_seq, hash=own, prev_global_hash=head_hash)
     row = {
         "global_seq": global_seq,
         "case_id": case.id if case else None,
@@ -91,17 +130,20 @@ def _append(
         "actor": actor.name,
         "role": actor.role,
         "kind": str(kind),
-        "payload": canonical(body).decode("utf-8"),
+        "payload": text,
         "prev_hash": prev_hash,
         "hash": own,
-        "prev_global_hash": head.hash,
+        "prev_global_hash": head_hash,
         "global_hash": linked,
     }
-    session.execute(insert(Event), [row])
-    head.seq, head.hash = global_seq, linked
+    connection.execute(_INSERT_EVENT, row)
+    connection.execute(_UPDATE_HEAD, {"new_seq": global_seq, "new_hash": linked})
     if case is not None:
-        case.head_seq, case.head_hash = seq, own  # type: ignore[assignment]
-        case.version += 1
+        case.head_seq, case.head_hash, case.version = seq, own, case.version + 1  # type: ignore[assignment]
+        connection.execute(_UPDATE_CASE, {
+            "case_id": case.id, "new_state": case.state, "new_version": case.version,
+            "new_attributes": case.attributes, "new_head_seq": case.head_seq, "new_head_hash": case.head_hash,
+        })
     return row
 
 
