@@ -35,6 +35,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/w1.py --cases 200
+	$(BIN)/python bench/http_w1.py --cases 50 --reads 10
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info .pytest_cache .ruff_cache
