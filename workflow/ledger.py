@@ -120,6 +120,25 @@ def _payload(event: Mapping[str, Any]) -> Any:
     return json.loads(payload) if isinstance(payload, str) else payload
 
 
+def _content_problem(event: Mapping[str, Any], case_id: int | None) -> str | None:
+    """Why the event's stored hash is not the hash of its stored content (and its link), if it is not."""
+    try:
+        payload = _payload(event)
+    except ValueError:
+        return "payload is not valid JSON"
+    recomputed = event_hash(
+        case_id=case_id,
+        seq=event["seq"],
+        at=event["at"],
+        actor=event["actor"],
+        role=event["role"],
+        kind=event["kind"],
+        payload=payload,
+        prev_hash=event["prev_hash"],
+    )
+    return None if recomputed == event["hash"] else "hash does not match the event's content"
+
+
 def verify_case_chain(case_id: int, events: Iterable[Mapping[str, Any]]) -> Verification:
     """Recompute one case's chain; events are mappings with the stored columns, in ``seq`` order."""
     prev, count = GENESIS, 0
@@ -128,22 +147,9 @@ def verify_case_chain(case_id: int, events: Iterable[Mapping[str, Any]]) -> Veri
             return Verification(False, count, prev, event["seq"], f"expected seq {count}, found {event['seq']}")
         if event["prev_hash"] != prev:
             return Verification(False, count, prev, event["seq"], "prev_hash does not match the previous event")
-        try:
-            payload = _payload(event)
-        except ValueError:
-            return Verification(False, count, prev, event["seq"], "payload is not valid JSON")
-        expected = event_hash(
-            case_id=case_id,
-            seq=event["seq"],
-            at=event["at"],
-            actor=event["actor"],
-            role=event["role"],
-            kind=event["kind"],
-            payload=payload,
-            prev_hash=prev,
-        )
-        if expected != event["hash"]:
-            return Verification(False, count, prev, event["seq"], "hash does not match the event's content")
+        problem = _content_problem(event, case_id)
+        if problem:
+            return Verification(False, count, prev, event["seq"], problem)
         prev = event["hash"]
     return Verification(True, count, prev)
 
@@ -157,23 +163,10 @@ def verify_global_chain(events: Iterable[Mapping[str, Any]]) -> Verification:
             return Verification(False, count, prev, where, f"expected global_seq {count}, found {where}")
         if event["prev_global_hash"] != prev:
             return Verification(False, count, prev, where, "prev_global_hash does not match the previous event")
-        try:
-            payload = _payload(event)
-        except ValueError:
-            return Verification(False, count, prev, where, "payload is not valid JSON")
-        own = event_hash(
-            case_id=event["case_id"],
-            seq=event["seq"],
-            at=event["at"],
-            actor=event["actor"],
-            role=event["role"],
-            kind=event["kind"],
-            payload=payload,
-            prev_hash=event["prev_hash"],
-        )
-        if own != event["hash"]:
-            return Verification(False, count, prev, where, "hash does not match the event's content")
-        if global_hash(global_seq=where, hash=own, prev_global_hash=prev) != event["global_hash"]:
+        problem = _content_problem(event, event["case_id"])
+        if problem:
+            return Verification(False, count, prev, where, problem)
+        if global_hash(global_seq=where, hash=event["hash"], prev_global_hash=prev) != event["global_hash"]:
             return Verification(False, count, prev, where, "global_hash does not match")
         prev = event["global_hash"]
     return Verification(True, count, prev)
