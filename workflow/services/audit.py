@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from workflow.adapters.orm import Case, ChainHead, Event, Record
@@ -27,29 +27,17 @@ from workflow.services.common import _ensure_case, _event_dicts
 from workflow.services.runtime import GLOBAL_CHAIN, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 
+_EVENT_COLUMNS = (Event.seq, Event.global_seq, Event.at, Event.actor, Event.role, Event.kind, Event.payload,
+                  Event.prev_hash, Event.hash, Event.prev_global_hash, Event.global_hash)
+_SELECT_CASE_EVENTS = select(*_EVENT_COLUMNS).where(Event.case_id == bindparam("case_id")).order_by(Event.seq)
+
 
 def case_events(rt: Runtime, case_id: int) -> list[dict[str, Any]]:
     """The case's audit trail exactly as stored (payload parsed for reading)."""
     with rt.db.read() as session:
         _ensure_case(session, case_id)
-        rows = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq)).all()
-        return [_event_out(e) for e in rows]
-
-
-def _event_out(event: Event) -> dict[str, Any]:
-    return {
-        "seq": event.seq,
-        "global_seq": event.global_seq,
-        "at": event.at,
-        "actor": event.actor,
-        "role": event.role,
-        "kind": event.kind,
-        "payload": json.loads(event.payload),
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-        "prev_global_hash": event.prev_global_hash,
-        "global_hash": event.global_hash,
-    }
+        rows = session.connection().execute(_SELECT_CASE_EVENTS, {"case_id": case_id}).mappings().all()
+        return [{**row, "payload": json.loads(row["payload"])} for row in rows]
 
 
 def _stored_event_rows(session: Session, *where: Any) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from workflow.adapters.orm import ApiToken, User
 from workflow.errors import (
@@ -64,18 +64,21 @@ def list_users(rt: Runtime) -> list[dict[str, Any]]:
                 for u in session.scalars(select(User).order_by(User.id))]
 
 
+_SELECT_TOKEN = (
+    select(ApiToken.token_hash, ApiToken.revoked_at, ApiToken.expires_at, User.name, User.role)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("digest"))
+)
+
+
 def authenticate(rt: Runtime, token: str | None) -> Actor:
     """The actor a bearer token stands for; ``Unauthenticated`` when missing, unknown, revoked or expired."""
     if not token:
         raise Unauthenticated("a bearer token is required")
     digest = _token_hash(token)
     now = format_time(rt.clock())
-    with rt.db.read() as session:
-        row = session.execute(
-            select(ApiToken.token_hash, ApiToken.revoked_at, ApiToken.expires_at, User.name, User.role)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == digest)
-        ).one_or_none()
+    with rt.db.reader.connect() as connection:  # every API request passes here: Core, no Session
+        row = connection.execute(_SELECT_TOKEN, {"digest": digest}).one_or_none()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise Unauthenticated("the token is not valid")
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
