@@ -5,11 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, redirect, request
 from flask_smorest import Api
+from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
+from procedures import build_registry
+from web import auth, errors
+from web.api import BLUEPRINTS
 from web.config import Settings
+from web.errors import error_response
+from web.record_schemas import RecordSchemas
+from web.schemas import ErrorSchema
+from workflow.adapters.db import Database
+from workflow.services import Runtime
 from workflow.validation import MAX_ID
 
 
@@ -23,18 +32,11 @@ class IdConverter(IntegerConverter):
 class JueceApi(Api):  # type: ignore[misc]
     """flask-smorest's Api with juece's one error shape in the OpenAPI document."""
 
-    from web.schemas import ErrorSchema as ERROR_SCHEMA
+    ERROR_SCHEMA = ErrorSchema
 
 
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config``: Settings, or a dict of Settings fields; default from the environment."""
-    from procedures import build_registry
-    from web import auth, errors
-    from web.api import BLUEPRINTS
-    from web.record_schemas import RecordSchemas
-    from workflow.adapters.db import Database
-    from workflow.services import Runtime
-
     settings = config if isinstance(config, Settings) else Settings(**{**Settings.from_env().__dict__, **(config or {})})
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
@@ -72,8 +74,6 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     @app.get("/")
     def index() -> Any:
         """Until the pages exist, the interactive API documentation is the front door."""
-        from flask import redirect
-
         return redirect("/api/docs")
 
     @app.get("/favicon.ico")
@@ -83,8 +83,6 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     @app.get("/healthz")
     def healthz() -> Any:
         """Liveness and database reachability."""
-        from sqlalchemy import text
-
         with runtime.db.read() as session:
             session.execute(text("SELECT 1"))
         return jsonify(ok=True, database=runtime.db.writer.dialect.name)
@@ -96,8 +94,6 @@ def _require_json_object() -> Any:
     """Writes under /api take a JSON object; anything else is a 400 that changes nothing."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
         return None
-    from web.errors import error_response
-
     if not request.is_json:
         return error_response(400, "bad_request", "the body must be JSON (Content-Type: application/json)")
     body = request.get_json(silent=True)
