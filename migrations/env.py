@@ -7,7 +7,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from workflow.adapters.db import database_url
+from workflow.adapters.db import database_url, ensure_sqlite_directory
 from workflow.adapters.orm import Base
 
 config = context.config
@@ -29,6 +29,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
+    ensure_sqlite_directory(_url())
     engine = create_engine(_url(), poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,

@@ -52,7 +52,7 @@ class Database:
         self.url = url or database_url()
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
-            _ensure_sqlite_directory(self.url)
+            ensure_sqlite_directory(self.url)
             synchronous = os.environ.get("JUECE_SQLITE_SYNCHRONOUS", "FULL").upper()
             if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
                 raise ValueError("JUECE_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
@@ -81,7 +81,10 @@ class Database:
             self.reader.dispose()
 
 
-def _ensure_sqlite_directory(url: str) -> None:
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the folder of a SQLite file URL (``instance/`` on a fresh clone); other URLs are left alone."""
+    if not url.startswith("sqlite"):
+        return
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -42,20 +42,12 @@ def case_view(rt: Runtime, case_id: int, *, lang: str | None = None) -> dict[str
         )
     state = definition.state(snapshot.state)
     return {
-        "id": case.id,
-        "procedure": case.procedure,
-        "procedure_version": case.procedure_version,
-        "jurisdiction": case.jurisdiction,
-        "title": case.title,
+        **_case_summary(case),
         "decision_organ": case.decision_organ,
         "undertaking_unit": case.undertaking_unit,
-        "state": case.state,
         "state_label": (state.label if lang != "en" else state.label_en) if state else case.state,
-        "version": case.version,
         "attributes": case.attributes,
-        "opened_at": case.opened_at,
         "opened_by": case.opened_by,
-        "head_hash": case.head_hash,
         "records": [r.to_dict() for r in snapshot.records],
         "next": upcoming,
     }
