@@ -36,7 +36,7 @@ def create_app() -> Flask:
     synchronous = os.environ.get("JUECE_SQLITE_SYNCHRONOUS", "FULL")
     definition = build_registry().procedure("major_decision")
     stamped = {r.name: tuple(f.name for f in r.fields if f.server_set) for r in definition.record_types}
-    moves = {t.name: (t.dest, list(t.rules)) for t in definition.triggers}
+    moves = {op[2]: op[3] for op in w1.floor_plan().ops if op[0] == "fire"}
     plan = w1.floor_plan()
     local = threading.local()
     app = Flask(__name__)

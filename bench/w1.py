@@ -163,7 +163,7 @@ GENESIS = "0" * 64
 GLOBAL_CHAIN = "global"
 SELECT_CASE = (
     "SELECT cases.id, cases.procedure, cases.procedure_version, cases.jurisdiction, cases.state, cases.version, "
-    "cases.attributes, cases.head_seq, cases.head_hash \nFROM cases \nWHERE cases.id = ?"
+    "cases.attributes, cases.head_seq, cases.head_hash, cases.next_due_on \nFROM cases \nWHERE cases.id = ?"
 )
 SELECT_EVENTS = (
     "SELECT events.seq, events.at, events.actor, events.role, events.kind, events.payload, events.hash \n"
@@ -183,7 +183,9 @@ INSERT_EVENT = (
     "INSERT INTO events (global_seq, case_id, seq, at, actor, role, kind, payload, prev_hash, hash, "
     "prev_global_hash, global_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-UPDATE_CASE = "UPDATE cases SET state=?, version=?, attributes=?, head_seq=?, head_hash=? WHERE cases.id = ?"
+UPDATE_CASE = (
+    "UPDATE cases SET state=?, version=?, attributes=?, head_seq=?, head_hash=?, next_due_on=? WHERE cases.id = ?"
+)
 UPDATE_CHAIN_HEAD = "UPDATE chain_heads SET seq=?, hash=? WHERE chain_heads.name = ?"
 
 
@@ -212,8 +214,9 @@ class FloorPlan:
     attributes: dict[str, Any]
     profile: dict[str, Any]
     fields: dict[str, str]
-    # ("record", actor, record type, (data, server-stamped fields)) or ("fire", actor, trigger, (dest, rules))
-    ops: list[tuple[str, Actor, str, tuple[Any, Any]]]
+    # ("record", actor, record type, (data, server-stamped fields))
+    # or ("fire", actor, trigger, (dest, rules, next_due_on after it))
+    ops: list[tuple[str, Actor, str, tuple[Any, ...]]]
 
 
 def floor_plan() -> FloorPlan:
@@ -222,7 +225,9 @@ def floor_plan() -> FloorPlan:
     attributes = {a.name: ATTRIBUTES.get(a.name, a.default) for a in definition.attributes}
     jurisdiction = attributes.get("jurisdiction") or "national"
     profile = registry.profile(jurisdiction)
-    ops: list[tuple[str, Actor, str, tuple[Any, Any]]] = []
+    ops: list[tuple[str, Actor, str, tuple[Any, ...]]] = []
+    due: str | None = None  # the engine's derived next_due_on, worked out here from the deadline data
+    today = NOW.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     for step in steps():
         actor = ACTORS[step.role]
         if step.action == "record":
@@ -234,7 +239,13 @@ def floor_plan() -> FloorPlan:
         else:
             trigger = definition.trigger(step.name)
             assert trigger is not None
-            ops.append(("fire", actor, step.name, (trigger.dest, list(trigger.rules))))
+            for deadline in definition.deadlines:
+                days = profile.values().get(getattr(deadline.working_days, "name", ""), deadline.working_days)
+                if step.name in deadline.met_by:
+                    due = None
+                elif step.name == deadline.starts_on and days is not None:
+                    due = registry.calendar(jurisdiction).add_working_days(today, days).isoformat()
+            ops.append(("fire", actor, step.name, (trigger.dest, list(trigger.rules), due)))
     fields = {k: v.strip() for k, v in samples.case_fields().items() if k != "procedure"}
     pinned = {"name": profile.name, "version": profile.version, "parameters": profile.values()}
     return FloorPlan(definition.name, definition.version, definition.initial, jurisdiction, attributes, pinned,
@@ -252,7 +263,7 @@ def floor_connect(path: str, synchronous: str) -> sqlite3.Connection:
 
 
 def _append(con: sqlite3.Connection, case_id: int, seq: int, prev_hash: str, actor: Actor, at: str,
-            kind: str, payload: dict[str, Any], state: str, attributes: str) -> None:
+            kind: str, payload: dict[str, Any], state: str, attributes: str, next_due_on: str | None = None) -> None:
     head_seq, head_hash = con.execute(SELECT_HEAD, (GLOBAL_CHAIN,)).fetchone()
     own = _sha(_canonical({"case_id": case_id, "seq": seq, "at": at, "actor": actor.name, "role": actor.role,
                            "kind": kind, "payload": payload, "prev_hash": prev_hash}))
@@ -261,7 +272,7 @@ def _append(con: sqlite3.Connection, case_id: int, seq: int, prev_hash: str, act
     con.execute(INSERT_EVENT, (global_seq, case_id, seq, at, actor.name, actor.role, kind,
                                _canonical(payload).decode(), prev_hash, own, head_hash, linked))
     con.execute(UPDATE_CHAIN_HEAD, (global_seq, linked, GLOBAL_CHAIN))
-    con.execute(UPDATE_CASE, (state, seq, attributes, seq, own, case_id))  # a case's version is its head seq
+    con.execute(UPDATE_CASE, (state, seq, attributes, seq, own, next_due_on, case_id))  # a case's version is its head seq
 
 
 def _floor_open(con: sqlite3.Connection, plan: FloorPlan, at: str) -> int:
@@ -293,18 +304,18 @@ def _floor_record(con: sqlite3.Connection, case_id: int, actor: Actor, record_ty
                                             actor.name, actor.role, head_seq + 1)).fetchone()[0]
     payload = {"record": {"id": record_id, "type": record_type, "data": data, "sha256": digest,
                           "supersedes": None, "reason": None}}
-    _append(con, case_id, head_seq + 1, head_hash, actor, at, "record_added", payload, row[4], row[6])
+    _append(con, case_id, head_seq + 1, head_hash, actor, at, "record_added", payload, row[4], row[6], row[9])
     con.execute("COMMIT")
 
 
 def _floor_fire(con: sqlite3.Connection, case_id: int, actor: Actor, trigger: str, spec: tuple[Any, Any],
                 at: str) -> None:
-    dest, rules = spec
+    dest, rules, next_due_on = spec
     con.execute("BEGIN IMMEDIATE")
     row = con.execute(SELECT_CASE, (case_id,)).fetchone()
     con.execute(SELECT_EVENTS, (case_id,)).fetchall()  # the engine folds these into a snapshot; the floor does not
     payload = {"trigger": trigger, "source": row[4], "dest": dest, "rules": rules, "note": None, "invalidated": []}
-    _append(con, case_id, row[7] + 1, row[8], actor, at, "transition", payload, dest, row[6])
+    _append(con, case_id, row[7] + 1, row[8], actor, at, "transition", payload, dest, row[6], next_due_on)
     con.execute("COMMIT")
 
 

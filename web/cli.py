@@ -131,9 +131,11 @@ def case() -> None:
 @click.option("--state")
 @click.option("--procedure")
 @click.option("-q", "query", help="search in titles")
-def case_list(state: str | None, procedure: str | None, query: str | None) -> None:
+@click.option("--overdue", is_flag=True, help="only cases with an overdue deadline")
+def case_list(state: str | None, procedure: str | None, query: str | None, overdue: bool) -> None:
     """Cases, newest first."""
-    rows, total = services.list_cases(_rt(), state=state, procedure=procedure, q=query, limit=1000)
+    rows, total = services.list_cases(_rt(), state=state, procedure=procedure, q=query, limit=1000,
+                                      overdue=True if overdue else None)
     for c in rows:
         click.echo(f"{c['id']:>5}  {c['state']:<16} v{c['version']:<4} {c['procedure']}  {c['title']}")
     click.echo(f"{total} case(s)")
@@ -147,6 +149,9 @@ def summarise(view: dict[str, Any]) -> str:
         f"  state {view['state']} ({view['state_label']}), version {view['version']}, "
         f"{len(view['records'])} record(s), head {view['head_hash'][:16]}…",
     ]
+    for deadline in view["deadlines"]:
+        status = f"met {deadline['met_on']}" if deadline["met_on"] else ("OVERDUE" if deadline["overdue"] else "open")
+        lines.append(f"  deadline {deadline['id']} {deadline['label']['zh']}: due {deadline['due_on']} ({status})")
     for step in view["next"]:
         mark = "ready  " if step["allowed"] else "blocked"
         lines.append(f"  {mark} {step['trigger']} → {step['dest']} ({'/'.join(step['roles'])})")

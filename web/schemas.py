@@ -107,6 +107,7 @@ class CaseQuerySchema(StrictSchema):
     state = fields.String(validate=validate.Length(max=64))
     procedure = fields.String(validate=validate.Length(max=64))
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "search in titles"})
+    overdue = fields.Boolean(metadata={"description": "only cases with (true) or without (false) an overdue deadline"})
 
 
 class CaseSummarySchema(Schema):
@@ -119,6 +120,7 @@ class CaseSummarySchema(Schema):
     version = fields.Integer(required=True)
     opened_at = fields.String(required=True)
     head_hash = fields.String(required=True)
+    next_due_on = fields.String(allow_none=True, required=True, metadata={"description": "earliest open deadline"})
 
 
 class RecordSchema(Schema):
@@ -150,6 +152,20 @@ class NextTriggerSchema(Schema):
     unmet = fields.List(fields.Nested(UnmetRuleSchema), required=True)
 
 
+class DeadlineSchema(Schema):
+    id = fields.String(required=True)
+    label = fields.Nested(LabelSchema, required=True)
+    starts_on = fields.String(required=True, metadata={"description": "the trigger that starts it"})
+    met_by = fields.List(fields.String(), required=True)
+    working_days = fields.Integer(required=True)
+    basis = fields.Nested(BasisSchema, required=True)
+    started_on = fields.String(required=True)
+    due_on = fields.String(allow_none=True, required=True)
+    met_on = fields.String(allow_none=True, required=True)
+    problem = fields.String(allow_none=True, required=True)
+    overdue = fields.Boolean(required=True)
+
+
 class CaseSchema(CaseSummarySchema):
     state_label = fields.String(required=True)
     decision_organ = fields.String(required=True)
@@ -158,6 +174,7 @@ class CaseSchema(CaseSummarySchema):
     opened_by = fields.String(required=True)
     records = fields.List(fields.Nested(RecordSchema), required=True)
     next = fields.List(fields.Nested(NextTriggerSchema), required=True)
+    deadlines = fields.List(fields.Nested(DeadlineSchema), required=True, metadata={"description": "time limits, not guards"})
 
 
 class LangQuerySchema(StrictSchema):

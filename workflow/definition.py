@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from workflow.errors import DefinitionError
-from workflow.rules import Check, references
+from workflow.rules import Check, Param, references
 
 FieldKind = Literal["string", "text", "date", "bool", "int", "string_list", "choice", "object_list"]
 ADMIN_ROLE = "admin"
@@ -136,6 +136,29 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """A time limit shown on the case and in the overdue list — never a guard.
+
+    It runs from the last firing of ``starts_on`` for ``working_days`` on the statutory calendar, and is met
+    when one of ``met_by`` fires afterwards. A parameter whose value is ``None`` means the jurisdiction sets
+    no such limit.
+    """
+
+    id: str
+    label: str
+    label_en: str
+    starts_on: str
+    met_by: tuple[str, ...]
+    working_days: Param | int
+    basis: Basis
+
+    def to_dict(self) -> dict[str, Any]:
+        days = self.working_days.name if isinstance(self.working_days, Param) else self.working_days
+        return {"id": self.id, "label": {"zh": self.label, "en": self.label_en}, "starts_on": self.starts_on,
+                "met_by": list(self.met_by), "working_days": days, "basis": self.basis.to_dict()}
+
+
+@dataclass(frozen=True)
 class Attribute:
     name: str
     kind: Literal["bool", "string", "choice"]
@@ -164,6 +187,7 @@ class Procedure:
     record_types: tuple[RecordType, ...]
     attributes: tuple[Attribute, ...]
     case_opener_roles: tuple[str, ...]
+    deadlines: tuple[Deadline, ...] = ()
 
     # -- lookups ------------------------------------------------------------------------------------
     def state(self, name: str) -> State | None:
@@ -186,7 +210,8 @@ class Procedure:
         return {r.id: r for r in self.rules}
 
     def parameters_used(self) -> set[str]:
-        return set().union(*(r.check.parameters() for r in self.rules))
+        used = set().union(*(r.check.parameters() for r in self.rules))
+        return used | {d.working_days.name for d in self.deadlines if isinstance(d.working_days, Param)}
 
     # -- validation ---------------------------------------------------------------------------------
     def validate(self) -> Procedure:
@@ -231,6 +256,11 @@ class Procedure:
                 for kind, name in sorted(references(rule.check))
                 if name not in known[kind]
             ]
+        triggers = {t.name for t in self.triggers}
+        for deadline in self.deadlines:
+            problems += [f"deadline {deadline.id} names unknown trigger '{t}'"
+                         for t in (deadline.starts_on, *deadline.met_by) if t not in triggers]
+        problems += _duplicates("deadline", [d.id for d in self.deadlines])
         problems += self._reachability_problems(states)
         return problems
 
@@ -277,6 +307,7 @@ class Procedure:
             "rules": [r.to_dict() for r in self.rules],
             "record_types": [r.to_dict() for r in self.record_types],
             "attributes": [a.to_dict() for a in self.attributes],
+            "deadlines": [d.to_dict() for d in self.deadlines],
         }
 
 

@@ -8,7 +8,7 @@ text for an article, the basis quotes the rulebook's own summary in square brack
 from __future__ import annotations
 
 from procedures.major_decision import checks
-from workflow.definition import Attribute, Basis, Field, Procedure, RecordType, Rule, State, Trigger
+from workflow.definition import Attribute, Basis, Deadline, Field, Procedure, RecordType, Rule, State, Trigger
 from workflow.rules import (
     RECORDED_ON,
     AllOf,
@@ -422,6 +422,17 @@ TRIGGERS = (
     Trigger("terminate", "终止执行", "Terminate", EXECUTION, "terminated", ("MD-44",), (ORGAN,)),
 )
 
+# -- deadlines (shown on the case and in the overdue list; never guards) -----------------------------------
+
+DEADLINES = (
+    Deadline("DL-publication", "决策公布期限", "Publication due", "adopt", ("publish",),
+             Param("publication_due_working_days"),
+             Basis("《政府信息公开条例》", "第二十六条", "[rulebook §1 stage 8: 20 个工作日 from formation, for proactively disclosed information]")),
+    Deadline("DL-legality-review", "合法性审查办理期限", "Legality review due", "submit_for_legality_review",
+             ("submit_for_discussion", "return_for_supplement"), Param("legality_review_due_working_days"),
+             Basis("地方规定（见 rulebook §5）", "—", "[rulebook §5: reviewer finishes within 15 working days, extendable by 10]")),
+)
+
 PROCEDURE = Procedure(
     name="major_decision",
     version=1,
@@ -435,4 +446,5 @@ PROCEDURE = Procedure(
     record_types=RECORD_TYPES,
     attributes=ATTRIBUTES,
     case_opener_roles=(UNDERTAKING, ORGAN),
+    deadlines=DEADLINES,
 )

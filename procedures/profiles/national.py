@@ -35,6 +35,9 @@ NATIONAL = Profile(
             },
             f"{TIAOLI}第三十条 (常务会议或者全体会议); 第四十二条 参照执行; seed 003 #18 部门领导班子会议",
         ),
+        "legality_review_due_working_days": Parameter(
+            None, "no national time limit: the 条例 art. 26 sets only a minimum; local rules set e.g. 15 (rulebook §5)"
+        ),
         "publication_due_working_days": Parameter(
             20, "《政府信息公开条例》第二十六条: 20 个工作日 (a deadline shown on the case, not a guard)"
         ),

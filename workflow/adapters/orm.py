@@ -46,6 +46,8 @@ class Case(Base):
     opened_by: Mapped[str] = mapped_column(String(200))
     head_seq: Mapped[int]
     head_hash: Mapped[str] = mapped_column(Hash)
+    # The earliest due date (ISO) among the case's open deadlines, for the overdue list; derived, not chained.
+    next_due_on: Mapped[str | None] = mapped_column(String(10), index=True)
 
 
 class Record(Base):

@@ -272,6 +272,9 @@ def _fire(
         "invalidated": voided,
     }
     case.state = dest
+    snapshot.apply({"seq": case.head_seq + 1, "at": now, "actor": actor.name, "role": actor.role,
+                    "kind": EventKind.TRANSITION, "payload": payload, "hash": ""})
+    case.next_due_on = rt.registry.next_due_on(snapshot)
     _append(session, rt, case=case, kind=EventKind.TRANSITION, payload=payload, actor=actor, at=at)
     return {"id": case.id, "state": dest, "version": case.version, "invalidated": voided}
 

@@ -50,12 +50,13 @@ class LockedCase:
     attributes: dict[str, Any]
     head_seq: int
     head_hash: str
+    next_due_on: str | None = None
 
 
 # The write path runs on prebuilt Core statements: the ORM's unit of work cost more than everything
 # else a write does (docs/performance.md).
 _CASE_COLUMNS = (Case.id, Case.procedure, Case.procedure_version, Case.jurisdiction, Case.state, Case.version,
-                 Case.attributes, Case.head_seq, Case.head_hash)
+                 Case.attributes, Case.head_seq, Case.head_hash, Case.next_due_on)
 _SELECT_CASE = select(*_CASE_COLUMNS).where(Case.id == bindparam("case_id"))
 _SELECT_CASE_FOR_UPDATE = _SELECT_CASE.with_for_update()
 _SELECT_HEAD = select(ChainHead.seq, ChainHead.hash).where(ChainHead.name == GLOBAL_CHAIN)
@@ -73,6 +74,7 @@ _UPDATE_CASE = (
         attributes=bindparam("new_attributes", type_=Case.attributes.type),
         head_seq=bindparam("new_head_seq"),
         head_hash=bindparam("new_head_hash"),
+        next_due_on=bindparam("new_next_due_on"),
     )
 )
 
@@ -143,6 +145,7 @@ def _append(
         connection.execute(_UPDATE_CASE, {
             "case_id": case.id, "new_state": case.state, "new_version": case.version,
             "new_attributes": case.attributes, "new_head_seq": case.head_seq, "new_head_hash": case.head_hash,
+            "new_next_due_on": case.next_due_on,
         })
     return row
 

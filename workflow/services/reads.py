@@ -50,6 +50,7 @@ def case_view(rt: Runtime, case_id: int, *, lang: str | None = None) -> dict[str
         "opened_by": case.opened_by,
         "records": [r.to_dict() for r in snapshot.records],
         "next": upcoming,
+        "deadlines": rt.registry.deadlines(snapshot, today),
     }
 
 
@@ -98,6 +99,7 @@ def list_cases(
     state: str | None = None,
     procedure: str | None = None,
     q: str | None = None,
+    overdue: bool | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
@@ -114,6 +116,10 @@ def list_cases(
         query = query.where(Case.procedure == procedure)
     if q:
         query = query.where(Case.title.contains(q, autoescape=True))
+    if overdue is not None:
+        today = legal_date(rt.clock()).isoformat()
+        late = Case.next_due_on.is_not(None) & (Case.next_due_on < today)
+        query = query.where(late if overdue else ~late)
     with rt.db.read() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)).all()
@@ -131,6 +137,7 @@ def _case_summary(case: Case) -> dict[str, Any]:
         "version": case.version,
         "opened_at": case.opened_at,
         "head_hash": case.head_hash,
+        "next_due_on": case.next_due_on,
     }
 
 
