@@ -77,3 +77,11 @@ def test_lone_surrogates_are_refused_not_crashed(rt, bad):
     with pytest.raises(InvalidInput):
         services.open_case(rt, UNDERTAKING, procedure="major_decision", title=bad, decision_organ="o",
                            undertaking_unit="u")
+
+
+def test_a_case_whose_whole_chain_was_deleted_fails_verification(rt):
+    case_id = open_case(rt)
+    _sql(rt, f"DELETE FROM events WHERE case_id = {case_id}")
+    result = services.verify_case(rt, case_id)
+    assert not result["ok"] and "no events" in result["reason"]
+    assert not services.verify_all(rt)["ok"]

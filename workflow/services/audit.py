@@ -27,40 +27,42 @@ from workflow.services.common import _ensure_case, _event_dicts
 from workflow.services.runtime import GLOBAL_CHAIN, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 
-_EVENT_COLUMNS = (Event.seq, Event.global_seq, Event.at, Event.actor, Event.role, Event.kind, Event.payload,
-                  Event.prev_hash, Event.hash, Event.prev_global_hash, Event.global_hash)
-_SELECT_CASE_EVENTS = select(*_EVENT_COLUMNS).where(Event.case_id == bindparam("case_id")).order_by(Event.seq)
+# Every stored column of an event, in global order (which is also each case's seq order).
+_STORED_EVENTS = select(
+    Event.global_seq, Event.case_id, Event.seq, Event.at, Event.actor, Event.role, Event.kind,
+    Event.payload, Event.prev_hash, Event.hash, Event.prev_global_hash, Event.global_hash,
+).order_by(Event.global_seq)
+_STORED_CASE_EVENTS = _STORED_EVENTS.where(Event.case_id == bindparam("case_id"))
+
+
+def _stored_events(session: Session, case_id: int | None = None) -> list[dict[str, Any]]:
+    """Events exactly as stored: the payload stays the hashed JSON text."""
+    query, params = (_STORED_EVENTS, {}) if case_id is None else (_STORED_CASE_EVENTS, {"case_id": case_id})
+    return [dict(row) for row in session.connection().execute(query, params).mappings()]
 
 
 def case_events(rt: Runtime, case_id: int) -> list[dict[str, Any]]:
     """The case's audit trail exactly as stored (payload parsed for reading)."""
     with rt.db.read() as session:
         _ensure_case(session, case_id)
-        rows = session.connection().execute(_SELECT_CASE_EVENTS, {"case_id": case_id}).mappings().all()
-        return [{**row, "payload": json.loads(row["payload"])} for row in rows]
-
-
-def _stored_event_rows(session: Session, *where: Any) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(
-            Event.global_seq, Event.case_id, Event.seq, Event.at, Event.actor, Event.role, Event.kind,
-            Event.payload, Event.prev_hash, Event.hash, Event.prev_global_hash, Event.global_hash,
-        ).where(*where).order_by(Event.global_seq)
-    ).mappings().all()
-    return [dict(r) for r in rows]
+        return [{**e, "payload": json.loads(e["payload"])} for e in _stored_events(session, case_id)]
 
 
 def verify_case(rt: Runtime, case_id: int) -> dict[str, Any]:
     """Recompute the case chain and check the case and record tables agree with it."""
     with rt.db.read() as session:
         case = _ensure_case(session, case_id)
-        events = _stored_event_rows(session, Event.case_id == case_id)
-        events.sort(key=lambda e: e["seq"])
-        result = verify_case_chain(case_id, events).to_dict()
-        if result["ok"]:
-            result.update(_projection_check(session, case, events))
-        result["case_id"] = case_id
-        return result
+        return _verify_one(session, case, _stored_events(session, case_id))
+
+
+def _verify_one(session: Session, case: Case, events: list[dict[str, Any]]) -> dict[str, Any]:
+    if not events:
+        return {"ok": False, "events": 0, "head": "", "broken_at": None, "case_id": case.id,
+                "reason": "the case has no events: its chain was deleted"}
+    result = verify_case_chain(case.id, sorted(events, key=lambda e: e["seq"])).to_dict()
+    if result["ok"]:
+        result.update(_projection_check(session, case, events))
+    return {**result, "case_id": case.id}
 
 
 def _projection_check(session: Session, case: Case, events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -102,15 +104,19 @@ def _record_row_of(view: RecordView) -> tuple[Any, ...]:
 
 def verify_all(rt: Runtime) -> dict[str, Any]:
     """Every case chain, every projection, and the global chain."""
-    with rt.db.read() as session:
-        events = _stored_event_rows(session)
-        case_ids = session.scalars(select(Case.id).order_by(Case.id)).all()
+    with rt.db.read() as session:  # one read transaction: the chains and the tables seen at one moment
+        events = _stored_events(session)
         head = session.scalars(select(ChainHead).where(ChainHead.name == GLOBAL_CHAIN)).one()
+        by_case: dict[int, list[dict[str, Any]]] = {}
+        for event in events:
+            if event["case_id"] is not None:
+                by_case.setdefault(event["case_id"], []).append(event)
+        cases = [_verify_one(session, case, by_case.get(case.id, []))
+                 for case in session.scalars(select(Case).order_by(Case.id))]
     global_result = verify_global_chain(events).to_dict()
     if global_result["ok"] and (head.seq, head.hash) != (global_result["events"], global_result["head"]):
         # A deleted or rewritten tail leaves the head row pointing elsewhere than the last event.
         global_result.update(ok=False, broken_at=None, reason="the chain head row differs from the last event")
-    cases = [verify_case(rt, case_id) for case_id in case_ids]
     return {
         "ok": global_result["ok"] and all(c["ok"] for c in cases),
         "global": global_result,
