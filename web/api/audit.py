@@ -7,13 +7,13 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from web.api.docs import errors
 from web.auth import runtime
 from web.schemas import (
     AttemptSchema,
     AuditVerificationSchema,
     CaseVerificationSchema,
     ComplianceSchema,
-    ErrorSchema,
     EventSchema,
     ReplayQuerySchema,
     ReplaySchema,
@@ -26,8 +26,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trai
 @blp.route("/cases/<id:case_id>/events")
 class Events(MethodView):
     @blp.response(200, EventSchema(many=True))
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @errors(blp, 401, 404)
     def get(self, case_id: int) -> list[dict[str, Any]]:
         """The case's hash-chained events exactly as stored."""
         return services.case_events(runtime(), case_id)
@@ -36,8 +35,7 @@ class Events(MethodView):
 @blp.route("/cases/<id:case_id>/verify")
 class VerifyCase(MethodView):
     @blp.response(200, CaseVerificationSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @errors(blp, 401, 404)
     def get(self, case_id: int) -> dict[str, Any]:
         """Recompute the case chain; ``broken_at`` names the first event that does not check out."""
         return services.verify_case(runtime(), case_id)
@@ -47,9 +45,7 @@ class VerifyCase(MethodView):
 class Replay(MethodView):
     @blp.arguments(ReplayQuerySchema, location="query")
     @blp.response(200, ReplaySchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @errors(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], case_id: int) -> dict[str, Any]:
         """The case as it stood at event ``seq`` or at moment ``at`` (exactly one)."""
         return services.replay(runtime(), case_id, seq=args.get("seq"), at=args.get("at"))
@@ -58,8 +54,7 @@ class Replay(MethodView):
 @blp.route("/cases/<id:case_id>/attempts")
 class Attempts(MethodView):
     @blp.response(200, AttemptSchema(many=True))
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @errors(blp, 401, 404)
     def get(self, case_id: int) -> list[dict[str, Any]]:
         """Refused transition attempts: who tried what, when, and which rules were unmet."""
         return services.case_attempts(runtime(), case_id)
@@ -68,8 +63,7 @@ class Attempts(MethodView):
 @blp.route("/cases/<id:case_id>/compliance")
 class Compliance(MethodView):
     @blp.response(200, ComplianceSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @errors(blp, 401, 404)
     def get(self, case_id: int) -> dict[str, Any]:
         """Re-check every past transition against the rules with only the records that existed then."""
         return services.compliance(runtime(), case_id)
@@ -78,7 +72,7 @@ class Compliance(MethodView):
 @blp.route("/audit/verify")
 class VerifyAll(MethodView):
     @blp.response(200, AuditVerificationSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
+    @errors(blp, 401)
     def get(self) -> dict[str, Any]:
         """Every case chain and the global chain."""
         return services.verify_all(runtime())

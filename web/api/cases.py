@@ -8,12 +8,12 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from web.api.docs import errors
 from web.auth import actor, runtime
 from web.schemas import (
     CaseQuerySchema,
     CaseSchema,
     CaseSummarySchema,
-    ErrorSchema,
     LangQuerySchema,
     OpenCaseInSchema,
 )
@@ -28,8 +28,7 @@ ETAG_HEADER = {"ETag": {"description": "the case version, quoted; send it back a
 class Cases(MethodView):
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CaseSummarySchema(many=True))
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @errors(blp, 401, 422)
     @blp.paginate(page_size=20, max_page_size=100)
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
         """Cases newest first, filtered by ``state``, ``procedure`` and ``q`` (title); paginated."""
@@ -40,11 +39,7 @@ class Cases(MethodView):
 
     @blp.arguments(OpenCaseInSchema)
     @blp.response(201, CaseSchema, headers={"Location": {"description": "the case", "schema": {"type": "string"}}})
-    @blp.alt_response(400, schema=ErrorSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @errors(blp, 400, 401, 403, 404, 422)
     def post(self, body: dict[str, Any]) -> Any:
         """Open a case under the latest version of a procedure; the undertaking unit or the organ may."""
         view = services.open_case_and_view(runtime(), actor(), **body)
@@ -55,9 +50,7 @@ class Cases(MethodView):
 class CaseDetail(MethodView):
     @blp.arguments(LangQuerySchema, location="query")
     @blp.response(200, CaseSchema, headers=ETAG_HEADER)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @errors(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], case_id: int) -> Any:
         """The case: state, version, records, and each next trigger with ``allowed`` and its ``unmet`` rules."""
         view = services.case_view(runtime(), case_id, lang=args["lang"])

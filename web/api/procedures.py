@@ -7,11 +7,11 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from web.api.docs import errors
 from web.auth import runtime
 from web.schemas import (
     DiagramQuerySchema,
     DiagramSchema,
-    ErrorSchema,
     ProcedureSchema,
     ProcedureSummarySchema,
 )
@@ -23,7 +23,7 @@ blp = Blueprint("procedures", __name__, url_prefix="/api/v1/procedures", descrip
 @blp.route("")
 class Procedures(MethodView):
     @blp.response(200, ProcedureSummarySchema(many=True))
-    @blp.alt_response(401, schema=ErrorSchema)
+    @errors(blp, 401)
     def get(self) -> list[dict[str, Any]]:
         """List procedures with their latest version and the jurisdictions they run under."""
         return services.describe_procedures(runtime())
@@ -32,8 +32,7 @@ class Procedures(MethodView):
 @blp.route("/<string:name>")
 class ProcedureDetail(MethodView):
     @blp.response(200, ProcedureSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @errors(blp, 401, 404)
     def get(self, name: str) -> dict[str, Any]:
         """States, triggers, rules (id, message, basis), record types with their fields, profiles."""
         return services.describe_procedure(runtime(), name)
@@ -43,9 +42,7 @@ class ProcedureDetail(MethodView):
 class ProcedureDiagram(MethodView):
     @blp.arguments(DiagramQuerySchema, location="query")
     @blp.response(200, DiagramSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @errors(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], name: str) -> dict[str, Any]:
         """Mermaid stateDiagram-v2 of the procedure; ``?case=ID`` highlights that case's state."""
         return services.procedure_diagram(runtime(), name, case_id=args.get("case"))

@@ -7,8 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from web.api.docs import errors
 from web.auth import actor, runtime
-from web.schemas import AddRecordInSchema, ErrorSchema, RecordCreatedSchema, RecordSchema
+from web.schemas import AddRecordInSchema, RecordCreatedSchema, RecordSchema
 from web.versioning import optional_if_match
 from workflow import services
 
@@ -18,21 +19,15 @@ blp = Blueprint("records", __name__, url_prefix="/api/v1/cases", description="Re
 @blp.route("/<id:case_id>/records")
 class Records(MethodView):
     @blp.response(200, RecordSchema(many=True))
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @errors(blp, 401, 404)
     def get(self, case_id: int) -> list[dict[str, Any]]:
         """Every record of the case in order, including superseded ones (``current`` says which count)."""
         return services.case_records(runtime(), case_id)
 
     @blp.arguments(AddRecordInSchema)
     @blp.response(201, RecordCreatedSchema)
-    @blp.alt_response(400, schema=ErrorSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="record_not_accepted in this state")
-    @blp.alt_response(412, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema, description="the data does not fit the record type")
+    @errors(blp, 400, 401, 403, 404, 409, 412, 422, s409="record_not_accepted in this state",
+            s422="the data does not fit the record type")
     def post(self, body: dict[str, Any], case_id: int) -> Any:
         """Add a record; ``supersedes`` + ``reason`` make it a correction. ``If-Match`` is optional here."""
         record = services.add_record(

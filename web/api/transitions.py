@@ -7,8 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from web.api.docs import errors
 from web.auth import actor, runtime
-from web.schemas import ErrorSchema, FireInSchema, TransitionResultSchema
+from web.schemas import FireInSchema, TransitionResultSchema
 from web.versioning import IF_MATCH_PARAMETER, required_if_match
 from workflow import services
 
@@ -19,14 +20,8 @@ blp = Blueprint("transitions", __name__, url_prefix="/api/v1/cases", description
 class Transitions(MethodView):
     @blp.arguments(FireInSchema)
     @blp.response(200, TransitionResultSchema)
-    @blp.alt_response(400, schema=ErrorSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="requirements_unmet or invalid_transition")
-    @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
-    @blp.alt_response(422, schema=ErrorSchema)
-    @blp.alt_response(428, schema=ErrorSchema, description="If-Match is missing")
+    @errors(blp, 400, 401, 403, 404, 409, 412, 422, 428, s409="requirements_unmet or invalid_transition",
+            s412="If-Match is stale", s428="If-Match is missing")
     @blp.doc(parameters=[IF_MATCH_PARAMETER])
     def post(self, body: dict[str, Any], case_id: int) -> Any:
         """Fire a trigger. Refused when any rule is unmet (409, all of them listed) or the version is stale."""
