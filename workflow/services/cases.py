@@ -272,6 +272,8 @@ def _fire(
         "invalidated": voided,
     }
     case.state = dest
+    # This request's own snapshot, moved past the transition (its hash is not needed) so the case row can
+    # keep the earliest open due date for the overdue list.
     snapshot.apply({"seq": case.head_seq + 1, "at": now, "actor": actor.name, "role": actor.role,
                     "kind": EventKind.TRANSITION, "payload": payload, "hash": ""})
     case.next_due_on = rt.registry.next_due_on(snapshot)
