@@ -27,12 +27,13 @@ from workflow.services.common import _ensure_case, _event_dicts
 from workflow.services.runtime import GLOBAL_CHAIN, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 
-# Every stored column of an event, in global order (which is also each case's seq order).
-_STORED_EVENTS = select(
+# Every stored column of an event: all events in global order, or one case's in seq order (its index).
+_EVENT_COLUMNS = select(
     Event.global_seq, Event.case_id, Event.seq, Event.at, Event.actor, Event.role, Event.kind,
     Event.payload, Event.prev_hash, Event.hash, Event.prev_global_hash, Event.global_hash,
-).order_by(Event.global_seq)
-_STORED_CASE_EVENTS = _STORED_EVENTS.where(Event.case_id == bindparam("case_id"))
+)
+_STORED_EVENTS = _EVENT_COLUMNS.order_by(Event.global_seq)
+_STORED_CASE_EVENTS = _EVENT_COLUMNS.where(Event.case_id == bindparam("case_id")).order_by(Event.seq)
 
 
 def _stored_events(session: Session, case_id: int | None = None) -> list[dict[str, Any]]:
