@@ -150,8 +150,9 @@ def summarise(view: dict[str, Any]) -> str:
         f"{len(view['records'])} record(s), head {view['head_hash'][:16]}…",
     ]
     for deadline in view["deadlines"]:
-        status = f"met {deadline['met_on']}" if deadline["met_on"] else ("OVERDUE" if deadline["overdue"] else "open")
+        status = f"met {deadline['met_on']}" if deadline["met_on"] else deadline["status"].upper()
         lines.append(f"  deadline {deadline['id']} {deadline['label']['zh']}: due {deadline['due_on']} ({status})")
+        lines.append(f"           {deadline['computation']['text']['zh']}")
     for step in view["next"]:
         mark = "ready  " if step["allowed"] else "blocked"
         lines.append(f"  {mark} {step['trigger']} → {step['dest']} ({'/'.join(step['roles'])})")

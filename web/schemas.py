@@ -152,18 +152,44 @@ class NextTriggerSchema(Schema):
     unmet = fields.List(fields.Nested(UnmetRuleSchema), required=True)
 
 
+class DeadlineStartSchema(Schema):
+    trigger = fields.String(metadata={"description": "the trigger whose last firing starts it"})
+    record_type = fields.String(metadata={"description": "or: the record type holding the start date"})
+    field = fields.String()
+
+
+class TolledSpanSchema(Schema):
+    from_ = fields.String(data_key="from", required=True)
+    to = fields.String(required=True)
+
+
+class DeadlineComputationSchema(Schema):
+    calendar = fields.String(required=True)
+    tolled = fields.List(fields.Nested(TolledSpanSchema), required=True)
+    tolled_days = fields.Integer(required=True)
+    paused_since = fields.String(allow_none=True, required=True)
+    rolled_from = fields.String(allow_none=True, required=True, metadata={"description": "a rest day moved past"})
+    text = fields.Nested(LabelSchema, required=True, metadata={"description": "how the due date was computed"})
+
+
 class DeadlineSchema(Schema):
     id = fields.String(required=True)
     label = fields.Nested(LabelSchema, required=True)
-    starts_on = fields.String(required=True, metadata={"description": "the trigger that starts it"})
+    starts_on = fields.Nested(DeadlineStartSchema, required=True)
     met_by = fields.List(fields.String(), required=True)
-    working_days = fields.Integer(required=True)
+    days_parameter = fields.Raw(required=True, metadata={"description": "the profile parameter, or a fixed number"})
+    days = fields.Integer(required=True)
+    unit = fields.String(required=True, validate=validate.OneOf(["working", "calendar"]))
+    before = fields.Boolean(required=True)
+    tolled_in = fields.List(fields.String(), required=True)
     basis = fields.Nested(BasisSchema, required=True)
     started_on = fields.String(required=True)
     due_on = fields.String(allow_none=True, required=True)
     met_on = fields.String(allow_none=True, required=True)
     problem = fields.String(allow_none=True, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["open", "met", "paused", "overdue", "unknown"]))
     overdue = fields.Boolean(required=True)
+    computation = fields.Nested(DeadlineComputationSchema, required=True)
 
 
 class CaseSchema(CaseSummarySchema):

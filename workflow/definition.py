@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from workflow.errors import DefinitionError
-from workflow.rules import Check, Param, references
+from workflow.rules import Check, DateOf, Param, references
 
 FieldKind = Literal["string", "text", "date", "bool", "int", "string_list", "choice", "object_list"]
 ADMIN_ROLE = "admin"
@@ -59,8 +59,9 @@ class Field:
     min_items: int = 0
     item_fields: tuple[Field, ...] = ()
     # Filled by the engine, never by a client: "case_chain_head" stamps the hash of the case's event
-    # chain at the moment of recording (条例 art. 33 archiving, rule MD-35).
-    server_set: Literal["case_chain_head"] | None = None
+    # chain at the moment of recording (条例 art. 33 archiving, rule MD-35); "sequence" receives the
+    # number the record type's ``Numbering`` assigns (三统一: 统一编号).
+    server_set: Literal["case_chain_head", "sequence"] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "label": self.label, "required": self.required}
@@ -76,6 +77,25 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """A number the engine assigns when the record is added: consecutive per scope and year, never reused.
+
+    The scope is the procedure plus the values of ``scope`` fields of the record (e.g. the issuing organ's
+    document prefix) plus the year of the ``year_from`` date field; ``template`` formats the number into the
+    ``into`` field, e.g. ``"{prefix}〔{year}〕{number}号"`` → 潜政规〔2026〕3号. A correction (a record that
+    supersedes one of the same type) keeps the number it corrects: a number is given once.
+    """
+
+    into: str
+    scope: tuple[str, ...]
+    year_from: str
+    template: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"into": self.into, "scope": list(self.scope), "year_from": self.year_from, "template": self.template}
+
+
+@dataclass(frozen=True)
 class RecordType:
     name: str
     label: str
@@ -83,18 +103,44 @@ class RecordType:
     fields: tuple[Field, ...]
     roles: tuple[str, ...]
     accepted_in: tuple[str, ...]
+    numbering: Numbering | None = None
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    def numbering_problems(self) -> list[str]:
+        problems = []
+        server_sequences = [f.name for f in self.fields if f.server_set == "sequence"]
+        spec = self.numbering
+        if spec is None:
+            return [f"record type '{self.name}': field '{n}' is a sequence but there is no numbering" for n in server_sequences]
+        if server_sequences != [spec.into]:
+            problems.append(f"record type '{self.name}': numbering goes into '{spec.into}', which must be its one "
+                            "field with server_set='sequence'")
+        for name in spec.scope:
+            scope_field = self.field(name)
+            if scope_field is None or not scope_field.required or scope_field.kind not in ("string", "choice"):
+                problems.append(f"record type '{self.name}': numbering scope '{name}' must be a required string field")
+        year_field = self.field(spec.year_from)
+        if year_field is None or year_field.kind != "date" or not year_field.required:
+            problems.append(f"record type '{self.name}': numbering year_from '{spec.year_from}' must be a required date field")
+        try:
+            spec.template.format(year=2000, number=1, **{n: "x" for n in spec.scope})
+        except (KeyError, IndexError, ValueError) as exc:
+            problems.append(f"record type '{self.name}': numbering template is invalid ({exc!r})")
+        return problems
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "label": {"zh": self.label, "en": self.label_en},
             "fields": [f.to_dict() for f in self.fields],
             "roles": list(self.roles),
             "accepted_in": list(self.accepted_in),
         }
+        if self.numbering:
+            out["numbering"] = self.numbering.to_dict()
+        return out
 
 
 @dataclass(frozen=True)
@@ -137,25 +183,36 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A time limit shown on the case and in the overdue list — never a guard.
+    """A time limit shown on the case and in the overdue list — never a guard (workflow/deadlines.py).
 
-    It runs from the last firing of ``starts_on`` for ``working_days`` on the statutory calendar, and is met
-    when one of ``met_by`` fires afterwards. A parameter whose value is ``None`` means the jurisdiction sets
-    no such limit.
+    It runs from the last firing of the trigger ``starts_on`` (or from a date in the latest record, with
+    ``DateOf``) for ``days`` in ``unit`` ("working": on the statutory calendar; "calendar": natural days,
+    the last one moved past rest days and holidays); ``before`` counts back from the start instead (a
+    reminder ahead of an expiry date). Days spent in a ``tolled_in`` state do not count. It is met when one
+    of ``met_by`` fires after the start. A parameter whose value is ``None`` means the jurisdiction sets no
+    such limit.
     """
 
     id: str
     label: str
     label_en: str
-    starts_on: str
+    starts_on: str | DateOf
     met_by: tuple[str, ...]
-    working_days: Param | int
+    days: Param | int
     basis: Basis
+    unit: Literal["working", "calendar"] = "working"
+    before: bool = False
+    tolled_in: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        days = self.working_days.name if isinstance(self.working_days, Param) else self.working_days
-        return {"id": self.id, "label": {"zh": self.label, "en": self.label_en}, "starts_on": self.starts_on,
-                "met_by": list(self.met_by), "working_days": days, "basis": self.basis.to_dict()}
+        days = self.days.name if isinstance(self.days, Param) else self.days
+        starts_on = (
+            {"record_type": self.starts_on.record_type, "field": self.starts_on.field}
+            if isinstance(self.starts_on, DateOf) else {"trigger": self.starts_on}
+        )
+        return {"id": self.id, "label": {"zh": self.label, "en": self.label_en}, "starts_on": starts_on,
+                "met_by": list(self.met_by), "days_parameter": days, "unit": self.unit, "before": self.before,
+                "tolled_in": list(self.tolled_in), "basis": self.basis.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -211,7 +268,7 @@ class Procedure:
 
     def parameters_used(self) -> set[str]:
         used = set().union(*(r.check.parameters() for r in self.rules))
-        return used | {d.working_days.name for d in self.deadlines if isinstance(d.working_days, Param)}
+        return used | {d.days.name for d in self.deadlines if isinstance(d.days, Param)}
 
     # -- validation ---------------------------------------------------------------------------------
     def validate(self) -> Procedure:
@@ -247,6 +304,7 @@ class Procedure:
                 for s in record_type.accepted_in
                 if s not in states
             ]
+            problems += record_type.numbering_problems()
         known_types = {r.name for r in self.record_types}
         known = {"trigger": {t.name for t in self.triggers}, "attribute": {a.name for a in self.attributes}}
         for rule in self.rules:
@@ -258,8 +316,15 @@ class Procedure:
             ]
         triggers = {t.name for t in self.triggers}
         for deadline in self.deadlines:
+            starts = () if isinstance(deadline.starts_on, DateOf) else (deadline.starts_on,)
             problems += [f"deadline {deadline.id} names unknown trigger '{t}'"
-                         for t in (deadline.starts_on, *deadline.met_by) if t not in triggers]
+                         for t in (*starts, *deadline.met_by) if t not in triggers]
+            problems += [f"deadline {deadline.id} is tolled in unknown state '{s}'" for s in deadline.tolled_in
+                         if s not in states]
+            if isinstance(deadline.starts_on, DateOf) and deadline.starts_on.record_type not in known_types:
+                problems.append(f"deadline {deadline.id} starts from unknown record type '{deadline.starts_on.record_type}'")
+            if deadline.unit not in ("working", "calendar"):
+                problems.append(f"deadline {deadline.id} has unknown unit '{deadline.unit}'")
         problems += _duplicates("deadline", [d.id for d in self.deadlines])
         problems += self._reachability_problems(states)
         return problems

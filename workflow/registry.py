@@ -15,6 +15,7 @@ from typing import Any
 from transitions import EventData, Machine
 from transitions.extensions import GraphMachine
 
+from workflow import deadlines
 from workflow.calendar import ChineseStatutoryCalendar, StatutoryCalendar
 from workflow.definition import Procedure, Profile, Rule
 from workflow.errors import (
@@ -24,8 +25,8 @@ from workflow.errors import (
     ProcedureNotFound,
     ProfileNotFound,
 )
-from workflow.rules import Context, Param
-from workflow.snapshot import CaseSnapshot, legal_date
+from workflow.rules import Context
+from workflow.snapshot import CaseSnapshot
 
 DEFAULT_PROFILE = "national"
 
@@ -195,39 +196,19 @@ class ProcedureRegistry:
         return Evaluation(trigger_name, snapshot.state, tuple(unmet))
 
     def deadlines(self, snapshot: CaseSnapshot, today: dt.date | None = None) -> list[dict[str, Any]]:
-        """Every deadline that has started, with its due date on the statutory calendar and whether it is met.
+        """Every deadline that has started, with its due date, status and how it was computed.
 
-        With ``today``, each open deadline also says whether it is ``overdue``.
+        With ``today``, each also says whether it is ``overdue``.
         """
         procedure = self.procedure(snapshot.procedure, snapshot.procedure_version)
         parameters = snapshot.parameters or self.profile(snapshot.jurisdiction).values()
         calendar = self.calendar(snapshot.jurisdiction)
-        found = []
-        for deadline in procedure.deadlines:
-            days = parameters[deadline.working_days.name] if isinstance(deadline.working_days, Param) else deadline.working_days
-            started = snapshot.last_fired(deadline.starts_on)
-            if days is None or started is None:
-                continue
-            met = next((t for t in snapshot.transitions if t.seq > started.seq and t.trigger in deadline.met_by), None)
-            started_on = legal_date(started.at)
-            try:
-                due_on: dt.date | None = calendar.add_working_days(started_on, days)
-                problem = None
-            except CalendarYearMissing as exc:
-                due_on, problem = None, exc.message
-            entry = {
-                **deadline.to_dict(), "working_days": days, "started_on": started_on.isoformat(),
-                "due_on": due_on.isoformat() if due_on else None, "problem": problem,
-                "met_on": legal_date(met.at).isoformat() if met else None,
-            }
-            if today is not None:
-                entry["overdue"] = met is None and due_on is not None and today > due_on
-            found.append(entry)
-        return found
+        computed = (deadlines.compute(d, snapshot, parameters, calendar, today) for d in procedure.deadlines)
+        return [entry for entry in computed if entry is not None]
 
     def next_due_on(self, snapshot: CaseSnapshot) -> str | None:
         """The earliest due date among the open deadlines (kept on the case row for the overdue list)."""
-        open_dates = [d["due_on"] for d in self.deadlines(snapshot) if d["met_on"] is None and d["due_on"]]
+        open_dates = [d["due_on"] for d in self.deadlines(snapshot) if d["status"] == "open" and d["due_on"]]
         return min(open_dates) if open_dates else None
 
     def fire(self, snapshot: CaseSnapshot, evaluation: Evaluation) -> str:

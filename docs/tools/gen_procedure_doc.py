@@ -101,7 +101,7 @@ def procedure_tables(p: Procedure) -> list[str]:
         out.append(f"| **{r.id}** | {cell(r.message_zh)}<br>{cell(r.message_en)} | {cell(r.basis.instrument)} "
                    f"{cell(r.basis.article)}: “{cell(r.basis.quote)}” | {guards} |")
     out += ["", "What each rule checks, in the engine's own terms (`profile.X` is a jurisdiction parameter; "
-            "`checks.f()` is a function in `procedures/major_decision/checks.py`):", ""]
+            f"`checks.f()` is a function in `procedures/{p.name}/checks.py`):", ""]
     out += [f"- **{r.id}** `{expr(r.check)}`" for r in p.rules]
     out += ["", "### Record types", "",
             "| type | 中文 / English | recorded by | accepted in | read by rules | invalidated by |",
@@ -114,6 +114,17 @@ def procedure_tables(p: Procedure) -> list[str]:
     out += ["", "Fields (required unless marked optional; dates are `YYYY-MM-DD`):", ""]
     for rt in p.record_types:
         out.append(f"- **`{rt.name}`**: " + "; ".join(field_text(f) for f in rt.fields))
+    if p.deadlines:
+        out += ["", "### Deadlines (shown on the case and in the overdue list; never guards)", "",
+                "| id | 中文 / English | starts | days | met by | tolled in | basis |", "|---|---|---|---|---|---|---|"]
+        for d in p.deadlines:
+            start = d.to_dict()["starts_on"]
+            starts = f"`{start['trigger']}` fires" if "trigger" in start else f"`{start['record_type']}.{start['field']}`"
+            days = f"profile.{d.days.name}" if isinstance(d.days, Param) else str(d.days)
+            unit = "working days" if d.unit == "working" else "calendar days"
+            out.append(f"| **{d.id}** | {d.label} / {d.label_en} | {starts} | {days} {unit}{' before' if d.before else ''} | "
+                       f"{codes(d.met_by)} | {codes(d.tolled_in)} | {cell(d.basis.instrument)} {cell(d.basis.article)}: "
+                       f"“{cell(d.basis.quote)}” |")
     out += ["", "### Case attributes", "", "| attribute | kind | 中文 | default |", "|---|---|---|---|"]
     for a in p.attributes:
         kind = a.kind + (": " + " \\| ".join(a.choices) if a.choices else "")
@@ -128,7 +139,9 @@ def profile_tables(profiles: list[Profile], used: set[str]) -> list[str]:
         out += ["", f"### Profile `{prof.name}` v{prof.version}{parent}: {prof.title}", "",
                 "| parameter | value | confirmed | source |", "|---|---|---|---|"]
         for name, param in sorted(prof.parameters.items()):
-            note = "" if name in used else " (read by no rule yet)"
+            if name not in used:
+                continue  # another procedure's parameter
+            note = ""
             out.append(f"| `{name}`{note} | `{cell(value_text(param.value))}` | {'yes' if param.confirmed else '**no** (local-practice default)'} | "
                        f"{cell(param.source)} |")
         if prof.local_holidays or prof.local_workdays:

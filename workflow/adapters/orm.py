@@ -102,6 +102,16 @@ class ChainHead(Base):
     hash: Mapped[str] = mapped_column(Hash)
 
 
+class NumberSequence(Base):
+    """The last number given in a numbering scope (统一编号). Derived: the numbers themselves are in the
+    chained records, and verification checks each scope runs 1, 2, 3… with no gap and no repeat."""
+
+    __tablename__ = "number_sequences"
+
+    scope: Mapped[str] = mapped_column(Text, primary_key=True)  # JSON: [procedure, record type, scope values…, year]
+    last: Mapped[int]
+
+
 class Attempt(Base):
     """A refused transition: who tried what, when, and which rules were unmet. Not part of the chain."""
 

@@ -34,6 +34,7 @@ from workflow.services.common import (
     _required_texts,
     _snapshot,
 )
+from workflow.services.numbering import assign_number
 from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 from workflow.validation import MAX_ID, is_clean_text, validate_attributes, validate_record_data
@@ -123,6 +124,7 @@ def add_record(
             if f.server_set == "case_chain_head":
                 clean[f.name] = case.head_hash
         _check_supersedes(session, case_id, record_type, supersedes, reason)
+        assign_number(session, definition, kind, clean, supersedes)
         digest = record_hash(record_type=record_type, data=clean, supersedes=supersedes)
         reason = reason.strip() if reason else None
         record_id = session.connection().execute(

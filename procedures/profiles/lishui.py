@@ -1,0 +1,32 @@
+"""``lishui`` (丽水市, 浙江省): seed 002, 丽水市2017年度法治政府建设报告 (丽政〔2017〕49号).
+
+Extends ``national``; only the values the seed sets are listed, each with the item it comes from.
+"""
+
+from workflow.definition import Parameter, Profile
+
+SEED = "丽水市2017年度法治政府建设报告（丽政〔2017〕49号, seed 002）"
+
+MAJOR_DECISION: dict[str, Parameter] = {}
+
+NORMATIVE_DOCUMENT: dict[str, Parameter] = {}
+
+ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
+
+CONTRACT_REVIEW: dict[str, Parameter] = {}
+
+MINUTES_REVIEW: dict[str, Parameter] = {}
+
+LISHUI = Profile(
+    name="lishui",
+    title="浙江省丽水市",
+    version=1,
+    extends="national",
+    parameters={
+        **MAJOR_DECISION,
+        **NORMATIVE_DOCUMENT,
+        **ENFORCEMENT_REVIEW,
+        **CONTRACT_REVIEW,
+        **MINUTES_REVIEW,
+    },
+)

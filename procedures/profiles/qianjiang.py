@@ -1,0 +1,40 @@
+"""``qianjiang`` (潜江市, 湖北省): seed 001, 《潜江市2022年法治政府建设工作要点》(2022-05-12).
+
+Extends ``national``; only the values the seed sets are listed, each with the item it comes from.
+"""
+
+from workflow.definition import Parameter, Profile
+
+SEED = "《潜江市2022年法治政府建设工作要点》(seed 001)"
+
+MAJOR_DECISION = {
+    "catalog_required": Parameter(
+        True, f"{SEED} 第9项：实施重大行政决策目录化管理…每年年初…报送本年度…重大行政决策事项目录"
+    ),
+    "legality_pre_review_required": Parameter(
+        True, f"{SEED} 第10项：提交市政府研究之前必须经承办部门组织合法性初审"
+    ),
+    "comment_min_days": Parameter(30, f"{SEED} 第11项：重大决策事项公开征求意见期限一般不少于30日"),
+}
+
+NORMATIVE_DOCUMENT: dict[str, Parameter] = {}
+
+ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
+
+CONTRACT_REVIEW: dict[str, Parameter] = {}
+
+MINUTES_REVIEW: dict[str, Parameter] = {}
+
+QIANJIANG = Profile(
+    name="qianjiang",
+    title="湖北省潜江市",
+    version=1,
+    extends="national",
+    parameters={
+        **MAJOR_DECISION,
+        **NORMATIVE_DOCUMENT,
+        **ENFORCEMENT_REVIEW,
+        **CONTRACT_REVIEW,
+        **MINUTES_REVIEW,
+    },
+)
