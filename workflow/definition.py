@@ -308,6 +308,10 @@ class Procedure:
         known_types = {r.name for r in self.record_types}
         known = {"trigger": {t.name for t in self.triggers}, "attribute": {a.name for a in self.attributes}}
         for rule in self.rules:
+            if not all(part.strip() for part in (rule.basis.instrument, rule.basis.article, rule.basis.quote)):
+                problems.append(f"rule {rule.id} does not cite its basis (instrument, article and quote)")
+            if not (rule.message_zh.strip() and rule.message_en.strip()):
+                problems.append(f"rule {rule.id} lacks its zh or en message")
             problems += [f"rule {rule.id} names unknown record type '{t}'" for t in sorted(rule.check.record_types() - known_types)]
             problems += [
                 f"rule {rule.id} names unknown {kind} '{name}'"

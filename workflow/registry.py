@@ -111,7 +111,12 @@ class ProcedureRegistry:
         self._calendars: dict[str, StatutoryCalendar] = {}
 
     def _check_parameters(self) -> None:
-        problems = []
+        problems = [
+            f"profile '{profile.name}' parameter '{name}' does not cite its source"
+            for profile in self._profiles.values()
+            for name, parameter in profile.parameters.items()
+            if not str(parameter.source).strip()
+        ]
         for procedure in self._procedures.values():
             for profile in self._profiles.values():
                 missing = procedure.parameters_used() - set(profile.parameters)
