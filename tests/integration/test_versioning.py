@@ -28,7 +28,8 @@ def _ready_to_start(rt, case_id):
 
 
 def test_old_case_keeps_its_version_new_case_gets_the_new_one(rt, clock):
-    old_case = open_case(rt)
+    older = Runtime(db=rt.db, registry=ProcedureRegistry([V1], PROFILES), clock=clock)
+    old_case = open_case(older)
     newer = Runtime(db=rt.db, registry=ProcedureRegistry([V1, _v2_requiring_a_proposal()], PROFILES), clock=clock)
     new_case = open_case(newer)
     assert services.case_view(newer, old_case)["procedure_version"] == 1

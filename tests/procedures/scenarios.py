@@ -16,7 +16,9 @@ import pytest
 
 from procedures.major_decision import samples
 from procedures.major_decision.samples import LEGAL, ORGAN, UNDERTAKING, Step
-from procedures.major_decision.v1 import PROCEDURE
+from procedures.major_decision import VERSIONS
+
+PROCEDURE = VERSIONS[-1]  # new cases open under the latest version
 from tests.conftest import ACTORS, START, apply, open_case, state_of
 from workflow import services
 from workflow.errors import RequirementsUnmet
