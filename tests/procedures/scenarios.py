@@ -14,15 +14,14 @@ from typing import Any
 
 import pytest
 
-from procedures.major_decision import samples
+from procedures.major_decision import VERSIONS, samples
 from procedures.major_decision.samples import LEGAL, ORGAN, UNDERTAKING, Step
-from procedures.major_decision import VERSIONS
-
-PROCEDURE = VERSIONS[-1]  # new cases open under the latest version
 from tests.conftest import ACTORS, START, apply, open_case, state_of
 from workflow import services
 from workflow.errors import RequirementsUnmet
 from workflow.services import Actor, Runtime
+
+PROCEDURE = VERSIONS[-1]  # new cases open under the latest version
 
 HEARING = {"hearing_required": True}
 EXPERTS = {"expert_required": True}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from workflow.adapters.orm import NumberSequence, Record
 from workflow.definition import Procedure, RecordType
 
+
 def scope_key(procedure: Procedure, kind: RecordType, data: dict[str, Any]) -> tuple[str, int]:
     spec = kind.numbering
     assert spec is not None
