@@ -13,7 +13,7 @@ from web.bootstrap import make_runtime
 from workflow import services
 from workflow.adapters.db import database_url, upgrade
 from workflow.errors import WorkflowError
-from workflow.services import Runtime
+from workflow.services import Runtime, schedule
 
 
 def _dump(value: Any) -> None:
@@ -117,6 +117,27 @@ def procedures_diagram(name: str, case_id: int | None) -> None:
         procedure = rt.registry.procedure(view["procedure"], view["procedure_version"])
         state = view["state"]
     click.echo(rt.registry.diagram(procedure, state))
+
+
+# -- deadlines --------------------------------------------------------------------------------------
+
+
+@main.command("deadlines")
+@click.option("--overdue", is_flag=True, help="only deadlines already past their due date")
+@click.option("--all", "include_met", is_flag=True, help="also deadlines already met")
+@click.option("--json", "as_json", is_flag=True, help="print the full list, with each computation, as JSON")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+def deadlines(overdue: bool, include_met: bool, as_json: bool, lang: str) -> None:
+    """Deadlines of the open cases, soonest first, each with how it was computed."""
+    found = schedule.list_deadlines(_rt(), overdue_only=overdue, include_met=include_met)
+    if as_json:
+        _dump(found)
+        return
+    for d in found:
+        click.echo(f"{d['due_on'] or '—':<10}  {d['status'].upper():<8} case {d['case_id']:>5}  {d['id']}  "
+                   f"{d['label'][lang]}  ({d['title']})")
+        click.echo(f"            {d['computation']['text'][lang]}; {d['basis']['instrument']}{d['basis']['article']}")
+    click.echo(f"{len(found)} deadline(s)")
 
 
 # -- cases ------------------------------------------------------------------------------------------
