@@ -318,8 +318,10 @@ class PeriodAtLeast:
     """From ``start`` to ``end`` lasts at least ``days`` calendar or working days, unless excused.
 
     ``inclusive`` counts both end days (a comment period 1–30 June is 30 days). Working days are counted
-    in (start, end] on the statutory calendar. ``unless`` names a field of the record holding ``start``
-    whose stated reason excuses a shorter period (the law's "一般…" with an exception that must be stated).
+    in (start, end] on the statutory calendar, or in [start, end] with ``inclusive`` (a comment period
+    stated as opens_on..closes_on whose first day is a working day counts that day too). ``unless`` names
+    a field of the record holding ``start`` whose stated reason excuses a shorter period (the law's
+    "一般…" with an exception that must be stated).
     """
 
     start: DateRef
@@ -341,6 +343,8 @@ class PeriodAtLeast:
         needed = ctx.resolve(self.days)
         if self.unit == "working":
             length = ctx.calendar.working_days_after(start, end)
+            if self.inclusive and start <= end and ctx.calendar.is_working_day(start):
+                length += 1
         else:
             length = (end - start).days + (1 if self.inclusive else 0)
         if length >= needed:

@@ -146,6 +146,26 @@ def test_period_at_least_in_working_days_uses_the_statutory_calendar():
     assert PeriodAtLeast(DateOf("submission", "submitted_on"), DateOf("opinion", "issued_on"), 4, unit="working").failures(b.ctx()) == []
 
 
+@pytest.mark.parametrize("opens, closes, inclusive, expected", [
+    # Thu 12 Feb .. Fri 27 Feb 2026: 12, 13, Sat 14 (调休, worked), then 24–27 after the Spring Festival
+    ("2026-02-12", "2026-02-27", True, 7),
+    ("2026-02-12", "2026-02-27", False, 6),  # (start, end]: the opening day is not counted
+    ("2026-02-14", "2026-02-24", True, 2),   # the worked Saturday counts as the first day
+    ("2026-02-15", "2026-02-24", True, 1),   # a holiday as the first day adds nothing
+    ("2026-02-24", "2026-02-24", True, 1),   # one working day
+    ("2026-02-25", "2026-02-24", True, 0),   # reversed: nothing, whatever the first day is
+])
+def test_period_at_least_inclusive_working_days_counts_a_working_first_day(opens, closes, inclusive, expected):
+    b = Builder()
+    b.record("notice", opens_on=opens, closes_on=closes)
+    check = PeriodAtLeast(DateOf("notice", "opens_on"), DateOf("notice", "closes_on"), 7, unit="working",
+                          inclusive=inclusive)
+    failures = check.failures(b.ctx())
+    assert (failures == []) is (expected >= 7)
+    if failures:
+        assert f"is {expected} working day(s)" in failures[0]
+
+
 def test_date_of_reports_a_bad_date_field():
     b = Builder()
     b.record("notice", opens_on="garbage", closes_on="2026-06-30")
