@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, redirect, request
+from flask import Flask, jsonify, request
 from flask_smorest import Api
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
 from procedures import build_registry
-from web import auth, errors
+from web import auth, errors, pages
 from web.api import BLUEPRINTS
 from web.config import Settings
 from web.errors import error_response
@@ -66,15 +66,11 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     errors.register(app)
+    pages.register(app, settings)  # the HTML pages (web/pages): sign-in, cases, audit, procedures
     api_blueprints = {b.name for b in BLUEPRINTS}
     # Authentication first: a request without a valid token learns nothing else about the API (401).
     app.before_request(lambda: auth.authenticate_request() if request.blueprint in api_blueprints else None)
     app.before_request(_require_json_object)
-
-    @app.get("/")
-    def index() -> Any:
-        """Until the pages exist, the interactive API documentation is the front door."""
-        return redirect("/api/docs")
 
     @app.get("/favicon.ico")
     def favicon() -> Any:

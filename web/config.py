@@ -18,6 +18,8 @@ class Settings:
     port: int = 8000
     log_level: str = "INFO"
     max_json_bytes: int = 1024 * 1024
+    # The session cookie of the web pages is sent over HTTPS only; set false only for plain-HTTP local use.
+    secure_cookies: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -30,4 +32,5 @@ class Settings:
             port=int(env.get("JUECE_PORT", defaults.port)),
             log_level=env.get("JUECE_LOG_LEVEL", defaults.log_level).upper(),
             max_json_bytes=int(env.get("JUECE_MAX_JSON_BYTES", defaults.max_json_bytes)),
+            secure_cookies=env.get("JUECE_SECURE_COOKIES", "true").strip().lower() not in ("0", "false", "no", "off"),
         )

@@ -6,6 +6,7 @@
 from workflow.services.audit import case_events, compliance, replay, verify_all, verify_case
 from workflow.services.cases import add_record, change_attribute, fire_trigger, open_case
 from workflow.services.common import _append
+from workflow.services.history import audit_view, case_as_of, case_list, timeline
 from workflow.services.reads import (
     case_attempts,
     case_records,
@@ -26,9 +27,12 @@ __all__ = [
     "_append",
     "add_record",
     "add_user",
+    "audit_view",
     "authenticate",
+    "case_as_of",
     "case_attempts",
     "case_events",
+    "case_list",
     "case_records",
     "case_view",
     "change_attribute",
@@ -43,6 +47,7 @@ __all__ = [
     "open_case_and_view",
     "procedure_diagram",
     "replay",
+    "timeline",
     "utc_now",
     "verify_all",
     "verify_case",

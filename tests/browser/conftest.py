@@ -1,0 +1,161 @@
+"""Real-browser fixtures: the app served in-process on a free port (werkzeug, a thread) on a fresh SQLite
+file, Debian's Chromium driven by Playwright (never ``playwright install``; ``scripts/ensure-chromium.sh``
+installs the browser and one CJK font), and a page that fails its test on any console error and on any
+request to a host other than the app's. Screenshots go to ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import NOW
+from web import create_app
+from workflow import services
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("JUECE_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]  # any other host fails at once
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+# Who signs in: one user per role, as a legal office and its partners would have them.
+USERS = {
+    "undertaking_unit": "交通运输局-张三",
+    "legal_office": "司法局法制科-李四",
+    "decision_organ": "市政府办公厅-王五",
+    "auditor": "审计局-赵六",
+    "admin": "系统管理员",
+}
+
+
+class TickingClock:
+    """After every sample date, a second later at each reading: events get distinct, ordered times."""
+
+    def __init__(self, start: dt.datetime = NOW) -> None:
+        self.now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> dt.datetime:
+        with self._lock:
+            self.now += dt.timedelta(seconds=1)
+            return self.now
+
+
+@dataclass
+class Server:
+    url: str
+    app: Any
+    tokens: dict[str, str]
+
+    @property
+    def runtime(self) -> services.Runtime:
+        return self.app.extensions["juece"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def server(new_database: Callable[[], str]) -> Iterator[Server]:
+    """The whole app on 127.0.0.1 and a free port. Cookies stay Secure (the default): Chromium accepts
+    them from http://127.0.0.1, which it counts as a secure context."""
+    app = create_app({"database_url": new_database(), "secret_key": "browser-tests"})
+    app.extensions["juece"].clock = TickingClock()
+    tokens = {role: services.add_user(app.extensions["juece"], name, role) for role, name in USERS.items()}
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield Server(f"http://127.0.0.1:{http.server_port}", app, tokens)
+    http.shutdown()
+    thread.join(5)
+    app.extensions["juece"].db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with playwright_sync.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Guard:
+    """What a page did that a test must not allow: console errors, uncaught errors, requests elsewhere."""
+
+    base: str
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> None:
+        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.on("request", self._request)
+
+    def _request(self, request: Any) -> None:
+        self.requests.append(request.url)
+        if not (request.url.startswith(self.base + "/") or request.url.startswith("data:")):
+            self.foreign.append(request.url)
+
+    def check(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.foreign == [], self.foreign
+
+
+@pytest.fixture
+def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
+    """Pages in fresh contexts (own cookies), each watched by a Guard that is checked at the end."""
+    guards, contexts = [], []
+
+    def make(**context_options: Any) -> Any:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        guard = Guard(server.url)
+        guard.watch(page)
+        guards.append(guard)
+        page.guard = guard
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    for guard in guards:
+        guard.check()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    return new_page()
+
+
+def shoot(page: Any, name: str, full_page: bool = True) -> Path:
+    """Write a screenshot of the page to test-artifacts/screenshots/NAME.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def copy_shot(name: str, target: Path) -> None:
+    shutil.copy(SCREENSHOTS / f"{name}.png", target)
+
+
+SLUG = re.compile(r"[^a-z0-9_-]+")

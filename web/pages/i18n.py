@@ -1,0 +1,271 @@
+"""Chinese (default) and English for the pages.
+
+Procedure definitions carry their own bilingual labels (``label``/``label_en``, ``title_en``, ``message_en``);
+this module holds only the words of the pages themselves, plus a humanised English fallback for the few
+definition texts that are Chinese only (field and attribute labels).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# key: (Chinese, English). ``{name}`` placeholders are filled with str.format.
+TEXTS: dict[str, tuple[str, str]] = {
+    "app": ("决策 · 重大行政决策程序", "juece · decision procedures"),
+    "skip": ("跳到正文", "Skip to main content"),
+    "nav": ("主导航", "Main navigation"),
+    "nav.cases": ("案件", "Cases"),
+    "nav.procedures": ("程序", "Procedures"),
+    "nav.api": ("API 文档", "API docs"),
+    "lang.switch": ("English", "中文"),
+    "lang.switch.label": ("切换语言", "Switch language"),
+    "signed_in_as": ("当前用户：{name}（{role}）", "Signed in as {name} ({role})"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "sign_in.title": ("登录", "Sign in"),
+    "sign_in.token": ("API 令牌", "API token"),
+    "sign_in.help": ("令牌由管理员以 juece user add 签发。令牌只用于建立本次会话。",
+                     "Tokens are issued by an administrator with juece user add. The token only opens this session."),
+    "sign_in.bad": ("令牌无效、已撤销或已过期。", "The token is not valid, or was revoked or has expired."),
+    "signed_out": ("已退出。", "You are signed out."),
+    "csrf.bad": ("表单已过期或来源不明，请重新打开页面后再提交。",
+                 "The form has expired or did not come from this site. Reload the page and try again."),
+    # case list
+    "cases.title": ("案件", "Cases"),
+    "cases.filters": ("筛选", "Filters"),
+    "cases.q": ("标题包含", "Title contains"),
+    "cases.state": ("状态", "State"),
+    "cases.procedure": ("程序", "Procedure"),
+    "cases.overdue": ("期限", "Deadlines"),
+    "cases.overdue.any": ("全部", "All"),
+    "cases.overdue.yes": ("已逾期", "Overdue"),
+    "cases.overdue.no": ("未逾期", "Not overdue"),
+    "cases.any": ("全部", "All"),
+    "cases.apply": ("筛选", "Apply"),
+    "cases.reset": ("清除", "Clear"),
+    "cases.none": ("没有符合条件的案件。", "No case matches."),
+    "cases.count": ("共 {total} 件，第 {page}/{pages} 页", "{total} case(s), page {page} of {pages}"),
+    "cases.id": ("编号", "No."),
+    "cases.case": ("案件", "Case"),
+    "cases.blocks": ("下一步及阻碍", "Next steps and what blocks them"),
+    "cases.due": ("最近期限", "Next due"),
+    "cases.open": ("新建案件", "Open a case"),
+    "cases.ready": ("可以进行", "ready"),
+    "cases.final": ("已终结", "closed"),
+    "pages.prev": ("上一页", "Previous"),
+    "pages.next": ("下一页", "Next"),
+    "pages.nav": ("分页", "Pages"),
+    "overdue": ("已逾期", "overdue"),
+    # case page
+    "case.procedure": ("程序", "Procedure"),
+    "case.jurisdiction": ("辖区", "Jurisdiction"),
+    "case.organ": ("决策机关", "Decision organ"),
+    "case.unit": ("承办单位", "Undertaking unit"),
+    "case.opened_by": ("立案人", "Opened by"),
+    "case.version": ("版本", "Version"),
+    "case.state": ("当前状态", "Current state"),
+    "case.attributes": ("案件属性", "Attributes"),
+    "case.diagram": ("程序图（当前状态已标出）", "Procedure diagram (current state marked)"),
+    "case.diagram.text": ("当前状态：{state}", "Current state: {state}"),
+    "case.checklist": ("下一步：法定要求清单", "Next steps: what the law still requires"),
+    "case.checklist.help": ("每一步列出全部规则；未满足的规则写明原因和法律依据。",
+                            "Each step lists all its rules; unmet ones say why and cite their legal basis."),
+    "case.no_next": ("本状态为终结状态，没有后续步骤。", "This state is final: no further step."),
+    "case.ready": ("全部满足", "all rules met"),
+    "case.blocked": ("{n} 项未满足", "{n} rule(s) unmet"),
+    "case.met": ("已满足", "met"),
+    "case.unmet": ("未满足", "unmet"),
+    "case.basis": ("法律依据", "Legal basis"),
+    "case.details": ("具体情况", "Details"),
+    "case.by_roles": ("由 {roles} 执行", "by {roles}"),
+    "case.to_state": ("进入：{state}", "leads to: {state}"),
+    "case.fire": ("执行：{label}", "Do: {label}"),
+    "case.try": ("尝试：{label}（规则未满足，将被拒绝并记录）", "Try: {label} (rules unmet: it will be refused and logged)"),
+    "case.note": ("备注（可选）", "Note (optional)"),
+    "case.not_your_role": ("您的角色不能执行此步骤。", "Your role may not take this step."),
+    "case.records": ("已有记录", "Records"),
+    "case.no_records": ("尚无记录。", "No record yet."),
+    "case.record.current": ("有效", "counts"),
+    "case.record.superseded": ("已被记录 #{id} 更正", "corrected by record #{id}"),
+    "case.record.invalidated": ("已因事件 #{seq} 失效", "voided by event #{seq}"),
+    "case.record.corrects": ("更正记录 #{id}：{reason}", "corrects record #{id}: {reason}"),
+    "case.record.meta": ("#{id} · 事件 {seq} · {who}（{role}）· {at}", "#{id} · event {seq} · {who} ({role}) · {at}"),
+    "case.add": ("添加记录", "Add a record"),
+    "case.add.help": ("此状态下您可以录入的记录。表单由记录类型的字段定义生成。",
+                      "The records you may add in this state. Each form is generated from the record type's fields."),
+    "case.add.none": ("此状态下您的角色没有可录入的记录。", "Your role has no record to add in this state."),
+    "case.add.submit": ("保存：{label}", "Save: {label}"),
+    "case.add.required": ("必填", "required"),
+    "case.add.server_set": ("由系统填写", "filled in by the system"),
+    "case.add.list_help": ("每行一项", "one item per line"),
+    "case.add.row": ("第 {n} 项", "Item {n}"),
+    "case.add.add_row": ("添加一项", "Add an item"),
+    "case.add.remove_row": ("删除此项", "Remove this item"),
+    "case.add.row_help": ("空白的项会被忽略。", "Blank items are ignored."),
+    "case.yes": ("是", "yes"),
+    "case.no": ("否", "no"),
+    "case.choose": ("请选择", "Choose"),
+    "case.deadlines": ("期限", "Deadlines"),
+    "case.deadline.started": ("起算", "started"),
+    "case.deadline.due": ("届满", "due"),
+    "case.deadline.met_on": ("完成", "met on"),
+    "dl.open": ("进行中", "open"),
+    "dl.met": ("已完成", "met"),
+    "dl.overdue": ("已逾期", "overdue"),
+    "dl.paused": ("中止计算", "paused"),
+    "dl.unknown": ("无法计算", "cannot be computed"),
+    "case.deadline.none": ("没有已起算的期限。", "No deadline has started."),
+    "case.timeline": ("事件时间线", "Timeline"),
+    "case.audit": ("审计视图", "Audit view"),
+    "case.page": ("案件页", "Case page"),
+    "recorded": ("已保存记录 #{id}。", "Record #{id} saved."),
+    "fired": ("已执行，案件进入：{state}。", "Done: the case is now in {state}."),
+    "opened": ("已新建案件 #{id}。", "Case #{id} opened."),
+    "refused": ("未执行", "Not done"),
+    "refused.unmet": ("「{label}」被拒绝：以下规则未满足（此次尝试已记入尝试日志）。",
+                      "'{label}' was refused: these rules are unmet (the attempt is logged)."),
+    "refused.stale": ("案件已被他人更新（现为版本 {current}），您看到的是版本 {given}。请查看最新内容后再操作。",
+                      "Someone else changed the case (now version {current}); you saw version {given}. "
+                      "Check the current page and try again."),
+    "refused.invalid": ("填写的内容有误，请按提示修改。", "Some fields need correcting."),
+    "refused.forbidden": ("您的角色无权执行此操作。可以执行的角色：{roles}。", "Your role may not do this. Roles that may: {roles}."),
+    "refused.other": ("操作被拒绝：{message}", "Refused: {message}"),
+    # open a case
+    "open.title": ("新建案件：{procedure}", "Open a case: {procedure}"),
+    "open.case_title": ("案件标题", "Case title"),
+    "open.submit": ("新建案件", "Open the case"),
+    # timeline and audit
+    "tl.seq": ("序号", "Seq"),
+    "tl.at": ("时间（UTC）", "Time (UTC)"),
+    "tl.who": ("操作人", "Who"),
+    "tl.role": ("角色", "Role"),
+    "tl.kind": ("事件", "Event"),
+    "tl.what": ("内容", "What"),
+    "tl.hash": ("哈希", "Hash"),
+    "tl.attempts": ("被拒绝的尝试", "Refused attempts"),
+    "tl.attempts.none": ("没有被拒绝的尝试。", "No refused attempt."),
+    "tl.trigger": ("步骤", "Step"),
+    "tl.outcome": ("结果", "Outcome"),
+    "tl.unmet": ("未满足的规则", "Unmet rules"),
+    "tl.state": ("当时状态", "State then"),
+    "tl.version": ("当时版本", "Version then"),
+    "kind.case_opened": ("立案", "case opened"),
+    "kind.record_added": ("添加记录", "record added"),
+    "kind.attribute_changed": ("变更属性", "attribute changed"),
+    "kind.transition": ("状态转换", "transition"),
+    "audit.title": ("审计视图", "Audit view"),
+    "audit.replay": ("回放", "Replay"),
+    "audit.replay.help": ("拖动滑块，查看案件在每个事件之后的样子。",
+                          "Drag the slider to see the case as it stood after each event."),
+    "audit.slider": ("事件序号", "Event number"),
+    "audit.show": ("显示", "Show"),
+    "audit.as_of": ("事件 {seq}/{total} 之后（{at}）：{kind}", "After event {seq} of {total} ({at}): {kind}"),
+    "audit.steps": ("逐个事件", "Event by event"),
+    "audit.verify": ("事件链校验", "Chain verification"),
+    "audit.verify.ok": ("事件链完整：{events} 个事件，链头 {head}", "Chain verified: {events} events, head {head}"),
+    "audit.verify.broken": ("事件链已损坏：事件 {seq}。{reason}", "Chain broken at event {seq}. {reason}"),
+    "audit.verify.broken_nowhere": ("事件链与数据表不一致：{reason}", "The chain and the tables disagree: {reason}"),
+    "audit.compliance": ("合规复核", "Compliance re-check"),
+    "audit.compliance.ok": ("已复核 {n} 次状态转换，未发现问题。", "{n} transition(s) re-checked: no finding."),
+    "audit.compliance.bad": ("已复核 {n} 次状态转换，发现 {f} 个问题：", "{n} transition(s) re-checked, {f} finding(s):"),
+    "audit.checklist_then": ("当时的法定要求清单", "The checklist as it stood then"),
+    "audit.records_then": ("当时的记录", "Records as they stood then"),
+    # procedures
+    "proc.title": ("程序", "Procedures"),
+    "proc.version": ("版本 {v}", "version {v}"),
+    "proc.states": ("状态", "States"),
+    "proc.final": ("终结", "final"),
+    "proc.initial": ("起始", "initial"),
+    "proc.triggers": ("步骤", "Steps"),
+    "proc.rules": ("规则及法律依据", "Rules and their legal basis"),
+    "proc.record_types": ("记录类型", "Record types"),
+    "proc.fields": ("字段", "Fields"),
+    "proc.roles": ("录入角色", "Recorded by"),
+    "proc.accepted_in": ("可录入的状态", "Accepted in"),
+    "proc.deadlines": ("期限", "Deadlines"),
+    "proc.deadline.days": ("期限：{days}（{unit}）", "limit: {days} ({unit})"),
+    "proc.deadline.from": ("自「{start}」起，至「{met}」止", "from '{start}' until '{met}'"),
+    "proc.deadline.before": ("在该日期之前", "before that date"),
+    "proc.deadline.tolled": ("在以下状态中止计算：{states}", "paused while in: {states}"),
+    "proc.attributes": ("案件属性", "Case attributes"),
+    "proc.diagram": ("程序图", "Procedure diagram"),
+    "proc.invalidates": ("执行后不再有效的记录：{types}（依据 {rule}）", "Records that stop counting: {types} (per {rule})"),
+    "proc.openers": ("可以新建案件的角色：{roles}", "Roles that may open a case: {roles}"),
+    "proc.kind": ("类型", "Kind"),
+    "proc.choices": ("可选值", "Choices"),
+    # errors
+    "error.title": ("出错了", "Something went wrong"),
+    "error.404": ("找不到该页面或案件。", "No such page or case."),
+    "error.back": ("返回案件列表", "Back to the cases"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+}
+
+# Roles and field kinds the engine itself knows of; a procedure's other roles are shown humanised.
+ROLES: dict[str, tuple[str, str]] = {
+    "undertaking_unit": ("承办单位", "Undertaking unit"),
+    "legal_office": ("法制机构", "Legal office"),
+    "decision_organ": ("决策机关", "Decision organ"),
+    "auditor": ("审计", "Auditor"),
+    "admin": ("管理员", "Administrator"),
+}
+FIELD_KINDS: dict[str, tuple[str, str]] = {
+    "string": ("文本", "text"),
+    "text": ("长文本", "long text"),
+    "date": ("日期", "date"),
+    "bool": ("是/否", "yes/no"),
+    "int": ("整数", "whole number"),
+    "string_list": ("列表", "list"),
+    "choice": ("选项", "choice"),
+    "object_list": ("多项", "list of items"),
+}
+
+
+def pick_lang(value: str | None) -> str:
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def text(lang: str, key: str, **values: Any) -> str:
+    zh, en = TEXTS[key]
+    template = en if lang == "en" else zh
+    return template.format(**values) if values else template
+
+
+def humanise(name: str) -> str:
+    """``decided_on`` → ``Decided on``: the English fallback for a definition's Chinese-only label."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def label(lang: str, item: Any) -> str:
+    """The label of a definition object or of its ``to_dict()`` form, in ``lang``."""
+    if isinstance(item, Mapping):
+        value = item.get("label", item.get("title", item.get("message")))
+        if isinstance(value, Mapping):
+            return str(value.get(lang) or value.get("zh") or "")
+        if lang == "en":
+            return humanise(str(item.get("name", value)))
+        return str(value)
+    for attribute in ("label", "title", "message"):
+        english = getattr(item, f"{attribute}_en", None)
+        if english is not None:
+            return str(english if lang == "en" else getattr(item, attribute, None) or getattr(item, f"{attribute}_zh"))
+    if lang == "en":
+        return humanise(item.name)  # Field and Attribute labels are Chinese only
+    return str(item.label)
+
+
+def role(lang: str, name: str) -> str:
+    pair = ROLES.get(name)
+    if pair is None:
+        return humanise(name)
+    return pair[1] if lang == "en" else pair[0]
+
+
+def field_kind(lang: str, kind: str) -> str:
+    pair = FIELD_KINDS.get(kind, (kind, kind))
+    return pair[1] if lang == "en" else pair[0]
