@@ -14,7 +14,11 @@ MAJOR_DECISION = {
     ),
 }
 
-NORMATIVE_DOCUMENT: dict[str, Parameter] = {}
+NORMATIVE_DOCUMENT = {
+    "unified_registration_required": Parameter(
+        True, f"{SEED} (二)3：实行对本机关制定的规范性文件统一登记、统一编号、统一印发制度"
+    ),
+}
 
 ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
 

@@ -20,7 +20,12 @@ MAJOR_DECISION = {
     ),
 }
 
-NORMATIVE_DOCUMENT: dict[str, Parameter] = {}
+NORMATIVE_DOCUMENT = {
+    "unified_registration_required": Parameter(
+        True, f"{SEED} 第12项：实行制定机关对规范性文件统一登记、统一编号、统一印发制度"
+    ),
+    "automatic_expiry": Parameter(True, f"{SEED} 第13项：落实规范性文件自动失效制度"),
+}
 
 ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
 

@@ -9,7 +9,12 @@ SEED = "丽水市2017年度法治政府建设报告（丽政〔2017〕49号, see
 
 MAJOR_DECISION: dict[str, Parameter] = {}
 
-NORMATIVE_DOCUMENT: dict[str, Parameter] = {}
+NORMATIVE_DOCUMENT = {
+    "unified_registration_required": Parameter(True, f"{SEED} 二(二)：执行规范性文件“三统一”制度"),
+    "cleanup_interval_days": Parameter(
+        730, f"{SEED} 二(二)：坚持两年一次“定期清” (two years taken as 730 calendar days)"
+    ),
+}
 
 ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
 

@@ -61,7 +61,53 @@ MAJOR_DECISION = {
 }
 
 # Each procedure package keeps its national defaults beside this block, each value with its source.
-NORMATIVE_DOCUMENT: dict[str, Parameter] = {}
+NORMATIVE_DOCUMENT: dict[str, Parameter] = {
+    "document_comment_min_working_days": Parameter(
+        7,
+        "法治政府建设示范指标体系 (as reproduced on a government site, rulebook §4.1): 期限一般不少于7个工作日; "
+        "the figure of 国办发〔2018〕37号 itself is UNCONFIRMED (rulebook §7)",
+    ),
+    "market_comment_min_days": Parameter(
+        30, "《优化营商环境条例》第六十二条: 与市场主体生产经营活动密切相关…征求意见的期限一般不少于30日"
+    ),
+    "document_review_due_working_days": Parameter(
+        15,
+        "国办发〔2018〕115号 '最长不超过15个工作日' is UNCONFIRMED (rulebook §7): a deadline shown on the case, "
+        "never a guard",
+        confirmed=False,
+    ),
+    "integrity_assessment_required": Parameter(
+        False, "no national 制度廉洁性评估 step (rulebook §4.5); 潜江 requires one (seed 001 #6)"
+    ),
+    "document_expert_argument_required": Parameter(
+        False, "no national requirement for normative documents; 潜江 requires it (seed 001 #6)"
+    ),
+    "document_risk_assessment_required": Parameter(
+        False, "no national requirement for normative documents; 潜江 requires it (seed 001 #6)"
+    ),
+    "unified_registration_required": Parameter(
+        False,
+        "三统一 is in seeds 002, 003 and 004 but in no national text read (国办发〔2018〕37号 is UNCONFIRMED, "
+        "rulebook §7); registration and numbering stay available everywhere",
+    ),
+    "automatic_expiry": Parameter(
+        False, "no national text read; 辽宁 落实规范性文件自动失效制度 (seed 003 #13)"
+    ),
+    "filing_due_days": Parameter(
+        None,
+        "no national limit for normative documents: 30 days is statutory only for 规章 (《法规规章备案条例》第三条, "
+        "rulebook §4.1); local limits vary (30, 15 days, 3 working days)",
+    ),
+    "expiry_reminder_days": Parameter(
+        180,
+        "local practice (rulebook §4.1 Other local parameters: evaluation 6 months before expiry, taken as "
+        "180 days); no national text",
+        confirmed=False,
+    ),
+    "cleanup_interval_days": Parameter(
+        None, "no national interval; 丽水 cleans up every two years (seed 002 二(二))"
+    ),
+}
 
 ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
 

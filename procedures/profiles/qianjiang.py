@@ -17,7 +17,14 @@ MAJOR_DECISION = {
     "comment_min_days": Parameter(30, f"{SEED} 第11项：重大决策事项公开征求意见期限一般不少于30日"),
 }
 
-NORMATIVE_DOCUMENT: dict[str, Parameter] = {}
+NORMATIVE_DOCUMENT = {
+    "integrity_assessment_required": Parameter(True, f"{SEED} 第6项：未经…制度廉洁性评估的不得提交市政府决策"),
+    "document_expert_argument_required": Parameter(True, f"{SEED} 第6项：未经…专家论证…的不得提交市政府决策"),
+    "document_risk_assessment_required": Parameter(True, f"{SEED} 第6项：未经…风险评估…的不得提交市政府决策"),
+    "filing_due_days": Parameter(
+        30, f"{SEED} 第7项：市政府部门和区镇街道的规范性文件自公布之日起30日内向市司法局报备"
+    ),
+}
 
 ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
 
