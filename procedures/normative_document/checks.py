@@ -9,7 +9,8 @@ def number_matches_registration(ctx: Context) -> list[str]:
     """ND-42: a registered document is published under the number the legal office gave it (统一编号).
 
     Holds when there is no current registration (the jurisdiction may not require 三统一, ND-40 says
-    whether it does) or when the latest publication carries exactly the registered number.
+    whether it does), or when the latest publication states no number of its own (it is published under the
+    registered one) or exactly the registered number.
     """
     registration = ctx.snapshot.latest("registration")
     if registration is None:
@@ -19,7 +20,7 @@ def number_matches_registration(ctx: Context) -> list[str]:
         return ["no current 'publication' record"]
     registered = registration.data.get("document_no")
     published = publication.data.get("document_no")
-    if published != registered:
+    if published is not None and published != registered:
         return [f"publication #{publication.id} gives document number '{published}', "
                 f"registration #{registration.id} registered '{registered}'"]
     return []

@@ -193,7 +193,7 @@ RECORD_TYPES = (
     RecordType("publication", "公布（含重新发布）", "Publication (or re-publication)", (
         _choice("channel", "公布渠道", *CHANNELS),
         _d("published_on", "公布日期"),
-        _s("document_no", "文号"),
+        _s("document_no", "文号（已统一编号的可不填，以登记编号公布）", required=False),
         _d("effective_on", "施行日期", required=False),
         _d("valid_until", "有效期至", required=False),
     ), (ORGAN,), ("decided", "cleanup")),
