@@ -27,7 +27,11 @@ NORMATIVE_DOCUMENT = {
     "automatic_expiry": Parameter(True, f"{SEED} 第13项：落实规范性文件自动失效制度"),
 }
 
-ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
+ENFORCEMENT_REVIEW = {
+    "enforcement_findings_must_be_corrected": Parameter(
+        True, f"{SEED} 第29项：应当由本机关所属法制机构进行审核,对审核发现的问题及时予以纠正"
+    ),
+}
 
 CONTRACT_REVIEW: dict[str, Parameter] = {}
 

@@ -16,11 +16,31 @@ NORMATIVE_DOCUMENT = {
     ),
 }
 
-ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
+ENFORCEMENT_REVIEW = {
+    "enforcement_review_list_binding": Parameter(
+        True,
+        f"{SEED} 四(一)：贯彻…浙江省重大行政执法决定法制审核办法(试行)…研究制定了由市政府审批的行政执法决定事项目录、"
+        "法制审核规程; 2018年(三)：严格执行政府审批的行政执法决定事项目录、法制审核规程",
+    ),
+}
 
-CONTRACT_REVIEW: dict[str, Parameter] = {}
+CONTRACT_REVIEW = {
+    "contract_review_required": Parameter(
+        True, f"{SEED} 三(二)：推行行政机关合同合法性审查…共审核行政机关合同28份"
+    ),
+    "contract_ppp_review_required": Parameter(
+        True, f"{SEED} 三(二)：PPP项目合法性审查…审查PPP项目等重大项目实施方案及项目协议32份"
+    ),
+    "contract_filing_required": Parameter(True, f"{SEED} 三(二)：实行重大行政合同备案制度,已报备合同84份"),
+}
 
-MINUTES_REVIEW: dict[str, Parameter] = {}
+MINUTES_REVIEW = {
+    "minutes_review_required": Parameter(
+        True,
+        f"{SEED} 三(二)：把政府法制机构合法性审查作为政府出会议纪要(抄告单)的必经程序; "
+        "2018年(一)：政府规范性文件、会议纪要、抄告单全面实行合法性审查制度",
+    ),
+}
 
 LISHUI = Profile(
     name="lishui",

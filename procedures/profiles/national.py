@@ -109,11 +109,71 @@ NORMATIVE_DOCUMENT: dict[str, Parameter] = {
     ),
 }
 
-ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
+ENFORCEMENT_REVIEW = {
+    "penalty_decision_due_days": Parameter(
+        90, "《行政处罚法》(2021)第六十条：行政机关应当自行政处罚案件立案之日起九十日内作出行政处罚决定"
+            "（法律、法规、规章另有规定的，从其规定）",
+    ),
+    "enforcement_review_due_working_days": Parameter(
+        None, "no time limit for the review in 《行政处罚法》第五十八条 or in any source read (rulebook §4.2)",
+    ),
+    "enforcement_review_before_party_notice": Parameter(
+        False,
+        "《行政处罚法》第五十八条 requires the review only before the decision; 朔州's local rule has it before the "
+        "party is notified (rulebook §4.2); none of the seeds sets it",
+    ),
+    "enforcement_review_list_binding": Parameter(
+        False,
+        "《行政处罚法》第五十八条 names the situations itself; a local review list (目录) binds where a profile says so "
+        "(丽水, seed 002 四(一)); what 国办发〔2018〕118号 says of lists was not read",
+    ),
+    "enforcement_findings_must_be_corrected": Parameter(
+        False,
+        "《行政处罚法》第五十八条 requires only that the review pass; 辽宁 adds 对审核发现的问题及时予以纠正 "
+        "(seed 003 #29); whether 国办发〔2018〕118号 requires it was not checked (its text was not read)",
+    ),
+}
 
-CONTRACT_REVIEW: dict[str, Parameter] = {}
+CONTRACT_REVIEW = {
+    "contract_review_required": Parameter(
+        False, "no national text on government-contract review was read (rulebook §4.3); "
+               "潜江 (seed 001 #8) and 丽水 (seed 002 三(二)) require it",
+    ),
+    "contract_counterparty_investigation_required": Parameter(
+        False, "no national text read (rulebook §4.3); 潜江 requires it (seed 001 #8)",
+    ),
+    "contract_technical_argumentation_required": Parameter(
+        False, "no national text read (rulebook §4.3); 潜江 requires it for technical questions (seed 001 #8)",
+    ),
+    "contract_department_consultation_required": Parameter(
+        False, "no national text read (rulebook §4.3); 潜江 requires it (seed 001 #8)",
+    ),
+    "contract_ppp_review_required": Parameter(
+        False, "no national text read (rulebook §4.3); 丽水 reviews PPP implementation plans and agreements "
+               "(seed 002 三(二))",
+    ),
+    "contract_filing_required": Parameter(
+        False, "no national text read (rulebook §4.3); 丽水 实行重大行政合同备案制度 (seed 002 三(二))",
+    ),
+    "contract_review_due_working_days": Parameter(
+        None,
+        "no national limit read (rulebook §4.3); one city's rule, not one of these profiles, gives the legal office "
+        "5 working days from receipt, investigation, evaluation and argumentation excluded (fymate.net 168903)",
+    ),
+    "contract_filing_due_working_days": Parameter(
+        None,
+        "no national limit read (rulebook §4.3); the same city's rule files copies within 5 working days after "
+        "signing; 丽水 sets no number",
+    ),
+}
 
-MINUTES_REVIEW: dict[str, Parameter] = {}
+MINUTES_REVIEW = {
+    "minutes_review_required": Parameter(
+        False,
+        "no national text (rulebook §4.4: found only in the seeds); 国办发〔2018〕115号 leaves meeting minutes out of "
+        "normative-document review (rulebook §4.1); 丽水 makes it a 必经程序 (seed 002 三(二))",
+    ),
+}
 
 NATIONAL = Profile(
     name="national",

@@ -28,7 +28,18 @@ NORMATIVE_DOCUMENT = {
 
 ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
 
-CONTRACT_REVIEW: dict[str, Parameter] = {}
+CONTRACT_REVIEW = {
+    "contract_review_required": Parameter(
+        True, f"{SEED} 第8项：合同承办单位应当在合同签订前对合同进行合法性审查，未经合法性审查或经审查认定不合法的，不得签订"
+    ),
+    "contract_counterparty_investigation_required": Parameter(
+        True, f"{SEED} 第8项：应对合同相对方的主体资格、资质资信、经营状况、履约能力等进行调查"
+    ),
+    "contract_technical_argumentation_required": Parameter(
+        True, f"{SEED} 第8项：同时组织对相关专业性技术性问题进行论证"
+    ),
+    "contract_department_consultation_required": Parameter(True, f"{SEED} 第8项：并征求相关部门意见"),
+}
 
 MINUTES_REVIEW: dict[str, Parameter] = {}
 
