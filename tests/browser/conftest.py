@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,8 +21,6 @@ from werkzeug.serving import make_server
 from tests.conftest import NOW
 from web import create_app
 from workflow import services
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = os.environ.get("JUECE_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -64,6 +61,20 @@ class Server:
     def runtime(self) -> services.Runtime:
         return self.app.extensions["juece"]  # type: ignore[no-any-return]
 
+    def actor(self, role: str) -> services.Actor:
+        return services.Actor(USERS[role], role)
+
+    def prepare(self, steps: list[Any], title: str, attributes: dict[str, Any] | None = None) -> int:
+        """A case opened and moved through ``steps`` by the service layer (fast set-up, no page involved)."""
+        from procedures.major_decision import samples
+        from web.demo import apply_steps
+
+        actors = {role: self.actor(role) for role in USERS}
+        opened = services.open_case(self.runtime, actors["undertaking_unit"], attributes=attributes or {},
+                                    **samples.case_fields(title))
+        apply_steps(self.runtime, actors, opened["id"], steps)
+        return int(opened["id"])
+
 
 @pytest.fixture(scope="module")
 def server(new_database: Callable[[], str]) -> Iterator[Server]:
@@ -88,7 +99,8 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    with playwright_sync.sync_playwright() as playwright:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield launched
         launched.close()
@@ -102,9 +114,24 @@ class Guard:
     errors: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    expected_statuses: list[int] = field(default_factory=list)
+
+    def expect_refusal(self, status: int) -> None:
+        """The next page answers ``status`` (a refused write shown as a page): Chromium logs every document
+        answered 4xx as a console error, and this one is expected. Each allowance is used once."""
+        self.expected_statuses.append(status)
+
+    def _console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        found = re.fullmatch(r"Failed to load resource: the server responded with a status of (\d+) .*", message.text)
+        if found and int(found.group(1)) in self.expected_statuses:
+            self.expected_statuses.remove(int(found.group(1)))
+            return
+        self.errors.append(f"console: {message.text}")
 
     def watch(self, page: Any) -> None:
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         page.on("request", self._request)
 
@@ -116,6 +143,7 @@ class Guard:
     def check(self) -> None:
         assert self.errors == [], self.errors
         assert self.foreign == [], self.foreign
+        assert self.expected_statuses == [], f"expected refusals that did not come: {self.expected_statuses}"
 
 
 @pytest.fixture
@@ -153,9 +181,3 @@ def shoot(page: Any, name: str, full_page: bool = True) -> Path:
     page.screenshot(path=str(path), full_page=full_page)
     return path
 
-
-def copy_shot(name: str, target: Path) -> None:
-    shutil.copy(SCREENSHOTS / f"{name}.png", target)
-
-
-SLUG = re.compile(r"[^a-z0-9_-]+")

@@ -21,6 +21,11 @@ class Clerk:
     def goto(self, path: str) -> None:
         self.page.goto(self.server.url + path)
 
+    def on_case(self, case_id: int) -> None:
+        """Be on the case page (any part of it), going there if elsewhere."""
+        if self.page.url.split("#")[0] != f"{self.server.url}/cases/{case_id}":
+            self.goto(f"/cases/{case_id}")
+
     # -- signing in and out ---------------------------------------------------------------------------------
     def sign_in(self, role: str) -> None:
         self.goto("/sign-in")

@@ -25,8 +25,7 @@ def test_a_case_walked_to_execution_through_the_pages(page, server):
     shoot(page, "case-opened")
     for step in samples.walk_to_execution(START):
         clerk.become(step.role)
-        if page.url != f"{server.url}/cases/{case_id}":
-            clerk.goto(f"/cases/{case_id}")
+        clerk.on_case(case_id)
         if step.action == "record":
             clerk.add_record(procedure, step.name, step.data)
         else:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from web.config import Settings
-from web.pages.security import security_headers
 from web.pages.views import bp
 
 
@@ -30,6 +29,5 @@ def register(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
     )
-    bp.after_request(security_headers)
     app.after_request(_static_nosniff)
     app.register_blueprint(bp)

@@ -140,7 +140,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "open.submit": ("新建案件", "Open the case"),
     # timeline and audit
     "tl.seq": ("序号", "Seq"),
-    "tl.at": ("时间（UTC）", "Time (UTC)"),
+    "tl.at": ("时间（北京时间）", "Time (UTC+8)"),
     "tl.who": ("操作人", "Who"),
     "tl.role": ("角色", "Role"),
     "tl.kind": ("事件", "Event"),

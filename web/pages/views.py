@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from web.pages.security import security_headers, with_diagram
 from workflow import errors as wf
 from workflow import services
 from workflow.definition import ADMIN_ROLE, Procedure
+from workflow.snapshot import LEGAL_TZ
 
 bp = Blueprint("pages", __name__)
 bp.after_request(security_headers)
@@ -66,10 +68,23 @@ def _helpers() -> dict[str, Any]:
         "csrf_field": session.CSRF_FIELD,
         "forms": forms,
         "known_texts": TEXTS,
+        "when": when,
         "other_lang": "en" if lang == "zh" else "zh",
         # Where the language link comes back to: this page, or after a refused POST the page it came from.
         "here": request.full_path.rstrip("?") if request.method == "GET" else request.path.rsplit("/", 1)[0] or "/",
     }
+
+
+def when(moment: Any) -> str:
+    """An event time as people in China read it (the law counts dates there): ``2026-10-20 10:01:27``."""
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    if isinstance(moment, dt.datetime) and moment.tzinfo is not None:
+        return moment.astimezone(LEGAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    return str(moment)
 
 
 def may(roles: Any) -> bool:

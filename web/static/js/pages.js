@@ -14,7 +14,10 @@
       input.setAttribute("aria-valuetext", text);
     });
     input.addEventListener("change", function () { form.submit(); });
-    if (window.location.hash === "#replay") { input.focus(); }
+    // Came here by moving the slider: give it the focus back once the browser has scrolled to #replay.
+    if (window.location.hash === "#replay") {
+      window.addEventListener("load", function () { window.setTimeout(function () { input.focus(); }, 0); });
+    }
   }
 
   // Repeatable rows of an object_list field: add from the <template>, remove, keep the numbering.
