@@ -240,7 +240,7 @@ def floor_plan() -> FloorPlan:
             trigger = definition.trigger(step.name)
             assert trigger is not None
             for deadline in definition.deadlines:
-                days = profile.values().get(getattr(deadline.working_days, "name", ""), deadline.working_days)
+                days = profile.values().get(getattr(deadline.days, "name", ""), deadline.days)
                 if step.name in deadline.met_by:
                     due = None
                 elif step.name == deadline.starts_on and days is not None:

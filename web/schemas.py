@@ -255,9 +255,18 @@ class CaseVerificationSchema(VerificationSchema):
     case_id = fields.Integer(required=True)
 
 
+class NumberingCheckSchema(Schema):
+    ok = fields.Boolean(required=True)
+    numbered_records = fields.Integer(required=True)
+    scopes = fields.Integer(required=True)
+    problems = fields.List(fields.String(), required=True,
+                           metadata={"description": "numbers that are not what the numbering gives: gaps, repeats, edits"})
+
+
 class AuditVerificationSchema(Schema):
     ok = fields.Boolean(required=True)
     global_ = fields.Nested(VerificationSchema, data_key="global", attribute="global", required=True)
+    numbering = fields.Nested(NumberingCheckSchema, required=True)
     cases = fields.List(fields.Nested(CaseVerificationSchema), required=True)
 
 

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from procedures.major_decision import samples
-from procedures.major_decision.v1 import PROCEDURE
+from procedures.major_decision.v2 import PROCEDURE
 from procedures.profiles.national import NATIONAL
 from tests.conftest import ORGAN, START, UNDERTAKING, apply, open_case
 from workflow import services
@@ -27,7 +27,7 @@ def _sql(rt, statement):
 @pytest.mark.parametrize("statement", [
     "UPDATE records SET recorded_by = 'someone else' WHERE id = 1",
     "UPDATE records SET role = 'admin' WHERE id = 1",
-    "UPDATE cases SET procedure_version = 2",
+    "UPDATE cases SET procedure_version = 1",
     "UPDATE cases SET title = 'another title'",
     "UPDATE cases SET version = version + 1",
 ])

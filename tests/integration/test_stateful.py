@@ -187,6 +187,14 @@ class Gen:
         data["issued_on"] = self.day(-20, 0)
         return data
 
+    def _legality_pre_review(self) -> dict[str, Any]:  # v2, MD-46 (qianjiang)
+        return {"conclusion": self.pick("lawful", "lawful", "unlawful"), "reasons": "草案符合上位法规定。",
+                "issued_on": self.day(-30, 0), "reviewer": "市交通运输局法规科"}
+
+    def _legal_opinion_letter(self) -> dict[str, Any]:  # v2, MD-48 (liaoning)
+        return {"letter_no": "法意〔2026〕1号", "issued_on": self.day(-15, 0), "opinion": "草案合法。",
+                "signed": self.pick(True, True, False)}
+
     def _revision_note(self) -> dict[str, Any]:
         return {"changes": "删除缺乏法律依据的收费条款，补充过渡期安排。"}
 
@@ -265,16 +273,36 @@ Step = samples.Step
 Branches = dict[str, list[list[Step]]]
 
 
-def _branches(start: dt.date, attributes: dict[str, bool], definition: Procedure) -> Branches:
+def _with_local_steps(walk: list[Step], start: dt.date, jurisdiction: str) -> list[Step]:
+    """The records a local profile adds to the walk (major_decision v2: MD-46 qianjiang, MD-48 liaoning)."""
+    extra = {
+        ("qianjiang", "submit_for_legality_review"): Step("record", "undertaking_unit", "legality_pre_review", {
+            "conclusion": "lawful", "reasons": "草案符合上位法规定。", "issued_on": (start + dt.timedelta(days=31)).isoformat(),
+            "reviewer": "市交通运输局法规科"}),
+        ("liaoning", "submit_for_discussion"): Step("record", "legal_office", "legal_opinion_letter", {
+            "letter_no": "法意〔2026〕1号", "issued_on": (start + dt.timedelta(days=45)).isoformat(),
+            "opinion": "草案合法。", "signed": True}),
+    }
+    out: list[Step] = []
+    for step in walk:
+        if step.action == "fire" and (jurisdiction, step.name) in extra:
+            out.append(extra[(jurisdiction, step.name)])
+        out.append(step)
+    return out
+
+
+def _branches(start: dt.date, attributes: dict[str, Any], definition: Procedure) -> Branches:
     """For each state, the ways a client would leave it: ``samples.walk_to_execution`` first, then others.
 
     The walk is cut at its transitions; each piece is the first branch of the state it starts in. The
     other branches take the roads the walk does not (a deferral, a rejection, a return for supplements,
     a suspension, a termination, a major adjustment), with data from ``samples`` where it has some.
     """
-    walk = samples.walk_to_execution(start, hearing=attributes["hearing_required"],
+    local_hearing = attributes["jurisdiction"] == "henan" and attributes["major_public_interest"]
+    walk = samples.walk_to_execution(start, hearing=attributes["hearing_required"] or local_hearing,
                                      experts=attributes["expert_required"],
                                      risk=attributes["risk_assessment_required"])
+    walk = _with_local_steps(walk, start, str(attributes["jurisdiction"]))
     branches: Branches = {}
     state, piece = definition.initial, []
     for step in walk:
@@ -367,8 +395,13 @@ class MajorDecisionMachine(RuleBasedStateMachine):
 
     # -- opening ------------------------------------------------------------------------------------
     @initialize(
-        flags=st.fixed_dictionaries({name: st.booleans() for name in (
-            "hearing_required", "expert_required", "risk_assessment_required", "confidential")}),
+        flags=st.fixed_dictionaries({
+            **{name: st.booleans() for name in (
+                "hearing_required", "expert_required", "risk_assessment_required", "confidential",
+                "major_public_interest")},
+            # Every profile: the local rules (MD-46…48) must refuse and pass exactly as the model predicts.
+            "jurisdiction": st.sampled_from(("national", "national", "qianjiang", "henan", "liaoning", "gansu", "lishui")),
+        }),
         start=st.dates(dt.date(2025, 2, 1), dt.date(2025, 5, 31)),
         hour=st.integers(0, 23),
         opener=st.sampled_from(("undertaking_unit", "decision_organ", "admin")),

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from workflow.adapters.orm import Case, ChainHead, Event, Record
+from workflow.adapters.orm import Case, ChainHead, Event, NumberSequence, Record
 from workflow.definition import ADMIN_ROLE
 from workflow.errors import (
     InvalidInput,
@@ -24,6 +24,7 @@ from workflow.ledger import (
     verify_global_chain,
 )
 from workflow.services.common import _ensure_case, _event_dicts
+from workflow.services.numbering import check_numbers
 from workflow.services.runtime import GLOBAL_CHAIN, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 
@@ -114,13 +115,16 @@ def verify_all(rt: Runtime) -> dict[str, Any]:
                 by_case.setdefault(event["case_id"], []).append(event)
         cases = [_verify_one(session, case, by_case.get(case.id, []))
                  for case in session.scalars(select(Case).order_by(Case.id))]
+        counters = {scope: last for scope, last in session.execute(select(NumberSequence.scope, NumberSequence.last))}
     global_result = verify_global_chain(events).to_dict()
+    numbers = check_numbers(rt.registry, events, counters)
     if global_result["ok"] and (head.seq, head.hash) != (global_result["events"], global_result["head"]):
         # A deleted or rewritten tail leaves the head row pointing elsewhere than the last event.
         global_result.update(ok=False, broken_at=None, reason="the chain head row differs from the last event")
     return {
-        "ok": global_result["ok"] and all(c["ok"] for c in cases),
+        "ok": global_result["ok"] and numbers["ok"] and all(c["ok"] for c in cases),
         "global": global_result,
+        "numbering": numbers,
         "cases": cases,
     }
 
