@@ -21,9 +21,11 @@ run: $(STAMP)
 	$(BIN)/gunicorn --workers 2 --bind "$${JUECE_HOST:-127.0.0.1}:$${JUECE_PORT:-8000}" \
 		--access-logfile - 'web:create_app()'
 
-## test: everything CI runs: lint, then the suite on SQLite, then again on a throwaway PostgreSQL
+## test: everything CI runs: lint, then the suite on SQLite (with the pages in Chromium: tests/browser),
+##       then again on a throwaway PostgreSQL
 test: $(STAMP) lint
 	$(BIN)/juece procedures check
+	scripts/ensure-chromium.sh
 	$(BIN)/pytest
 	scripts/ensure-postgres.sh
 	JUECE_TEST_DATABASE=postgres $(BIN)/pytest -m "not sqlite_only"

@@ -4,10 +4,36 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from workflow.adapters.db import DEFAULT_URL
+
+SECRET_FILE = "instance/secret_key"
+
+
+def _stored_secret(path: Path) -> str:
+    """The key that signs the pages' session cookies when ``JUECE_SECRET_KEY`` is not set: one random key
+    kept in a file (mode 0600), so that every worker process of the server signs and checks with the same
+    key and sessions survive a restart. Created on first use; two processes starting at once agree."""
+    for _attempt in range(50):
+        try:
+            key = path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue  # another process is writing it: read it again
+            with os.fdopen(descriptor, "w", encoding="ascii") as out:
+                out.write(secrets.token_hex(32) + "\n")
+            continue
+        if key:
+            return key
+        time.sleep(0.01)  # created by another process, not yet written
+    raise RuntimeError(f"cannot read the secret key in {path}; set JUECE_SECRET_KEY")
 
 
 @dataclass(frozen=True)
@@ -27,7 +53,7 @@ class Settings:
         defaults = cls()
         return cls(
             database_url=env.get("JUECE_DATABASE_URL", DEFAULT_URL),
-            secret_key=env.get("JUECE_SECRET_KEY") or defaults.secret_key,
+            secret_key=env.get("JUECE_SECRET_KEY") or _stored_secret(Path(env.get("JUECE_SECRET_KEY_FILE", SECRET_FILE))),
             host=env.get("JUECE_HOST", defaults.host),
             port=int(env.get("JUECE_PORT", defaults.port)),
             log_level=env.get("JUECE_LOG_LEVEL", defaults.log_level).upper(),

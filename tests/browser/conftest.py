@@ -152,7 +152,8 @@ def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
     guards, contexts = [], []
 
     def make(**context_options: Any) -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", **context_options)
+        options = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", **context_options}
+        context = browser.new_context(**options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

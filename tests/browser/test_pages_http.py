@@ -230,3 +230,15 @@ def test_unknown_case_is_a_friendly_page_and_the_api_stays_json(app, tokens):
     assert "找不到该页面或案件" in response.get_data(as_text=True)
     api = client.get("/api/v1/cases/999")  # the session cookie is no API credential
     assert api.status_code == 401 and api.get_json()["error"] == "unauthenticated"
+
+
+def test_without_a_configured_key_all_workers_sign_with_one_stored_key(tmp_path):
+    from web.config import Settings
+
+    env = {"JUECE_SECRET_KEY_FILE": str(tmp_path / "instance" / "secret_key")}
+    first, second = Settings.from_env(env), Settings.from_env(env)
+    assert first.secret_key == second.secret_key and len(first.secret_key) == 64
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert Settings.from_env({**env, "JUECE_SECRET_KEY": "given"}).secret_key == "given"
+    assert Settings.from_env({**env, "JUECE_SECURE_COOKIES": "false"}).secure_cookies is False
+    assert Settings.from_env(env).secure_cookies is True

@@ -115,7 +115,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.errorhandler(wf.WorkflowError)
 def _workflow_error(error: wf.WorkflowError) -> tuple[str, int]:
-    return render_template("error.html", message=error.message, error=error), status_of(error)
+    message = _t("error.404") if isinstance(error, wf.NotFound) else _refusal(error).get("message", error.message)
+    return render_template("error.html", message=message, error=error), status_of(error)
 
 
 @bp.errorhandler(HTTPException)
