@@ -68,6 +68,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.documentElement.classList.add("js");
     document.querySelectorAll("form[data-replay]").forEach(replay);
     document.querySelectorAll("[data-rows]").forEach(rows);
     var refusal = document.getElementById("refusal");
