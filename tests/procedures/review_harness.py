@@ -123,9 +123,24 @@ class SetAttribute:
     reason: str = "经复核，原认定有误"
 
 
+@dataclass(frozen=True)
+class UnderProfile:
+    """The "fix" of a rule that only a jurisdiction imposes: no record can lift it, so the test shows the very
+    same case passing where the jurisdiction is ``name`` instead."""
+
+    name: str = "national"
+
+
 def run_scenario(walk: Walk, rt: Runtime, scenario: Scenario) -> None:
     case_id = walk.build(rt, scenario.trigger, scenario.attrs, scenario.changes)
     walk.assert_refused(rt, case_id, scenario.trigger, scenario.unmet)
+    elsewhere = [f for f in scenario.fix if isinstance(f, UnderProfile)]
+    if elsewhere:
+        assert len(scenario.fix) == 1
+        other = walk.build(rt, scenario.trigger, {**scenario.attrs, "jurisdiction": elsewhere[0].name},
+                           scenario.changes)
+        walk.assert_fires(rt, other, scenario.trigger)
+        return
     for fix in scenario.fix:
         if isinstance(fix, SetAttribute):
             services.change_attribute(rt, ACTORS["decision_organ"], case_id, name=fix.name, value=fix.value,
@@ -172,6 +187,7 @@ TEST_CITY = Profile(
         "contract_counterparty_investigation_required": Parameter(True, "test combination (潜江 seed 001 #8)"),
         "contract_technical_argumentation_required": Parameter(True, "test combination (潜江 seed 001 #8)"),
         "contract_department_consultation_required": Parameter(True, "test combination (潜江 seed 001 #8)"),
+        "contract_ppp_review_required": Parameter(True, "test combination (丽水 seed 002 三(二))"),
     },
 )
 
@@ -189,5 +205,5 @@ def runtime_for(scenario: Scenario, request: pytest.FixtureRequest) -> Runtime:
     return request.getfixturevalue("rt_test_city" if scenario.profile == "test_city" else "rt")  # type: ignore[no-any-return]
 
 
-__all__ = ["START", "TEST_CITY", "Correct", "Scenario", "SetAttribute", "Walk", "assert_every_rule_tested",
+__all__ = ["START", "TEST_CITY", "Correct", "Scenario", "SetAttribute", "UnderProfile", "Walk", "assert_every_rule_tested",
            "run_scenario", "runtime_for", "runtime_with_test_city", "s"]
