@@ -242,3 +242,47 @@ def test_without_a_configured_key_all_workers_sign_with_one_stored_key(tmp_path)
     assert Settings.from_env({**env, "JUECE_SECRET_KEY": "given"}).secret_key == "given"
     assert Settings.from_env({**env, "JUECE_SECURE_COOKIES": "false"}).secure_cookies is False
     assert Settings.from_env(env).secure_cookies is True
+
+
+def test_a_record_is_corrected_through_its_own_form(app, tokens):
+    case_id = new_case(app, samples.opening_steps(START)[:3])
+    client = signed_in(app, tokens["decision_organ"])
+    initiation = next(r for r in services.case_records(runtime(app), case_id) if r["type"] == "initiation_decision")
+    page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert f'id="correct-{initiation["id"]}"' in page
+    form = client.get(f"/cases/{case_id}?correct={initiation['id']}").get_data(as_text=True)
+    assert f'name="supersedes" value="{initiation["id"]}"' in form
+    assert f'value="{initiation["data"]["undertaking_unit"]}"' in form  # filled in with the record's data
+
+    view = services.case_view(runtime(app), case_id)
+    base = {"csrf_token": csrf_of(client, f"/cases/{case_id}"), "version": str(view["version"]),
+            "procedure": view["procedure"], "procedure_version": str(view["procedure_version"]),
+            "record_type": "initiation_decision", "supersedes": str(initiation["id"]),
+            "f-decided_on": "2026-05-02", "f-undertaking_unit": "某市交通运输局"}
+    refused = client.post(f"/cases/{case_id}/records", data=base)  # no reason given
+    assert refused.status_code == 422 and 'id="rec-initiation_decision-reason-problem"' in refused.get_data(as_text=True)
+    saved = client.post(f"/cases/{case_id}/records", data=base | {"reason": "决定日期笔误"})
+    assert saved.status_code == 302
+    records = services.case_records(runtime(app), case_id)
+    assert records[-1]["supersedes"] == initiation["id"] and records[-1]["reason"] == "决定日期笔误"
+    assert not next(r for r in records if r["id"] == initiation["id"])["current"]
+
+
+def test_the_case_list_filters_searches_and_pages(app, tokens):
+    for number in range(23):
+        new_case(app, title=f"关于第{number}号事项的决策")
+    new_case(app, samples.opening_steps(START)[:4], title="关于另一事项的决策")  # drafting
+    client = signed_in(app, tokens["auditor"])
+    first = client.get("/cases").get_data(as_text=True)
+    assert "共 24 件，第 1/2 页" in first and 'rel="next" href="/cases?page=2"' in first
+    assert first.count('class="case-title"') == 20
+    second = client.get("/cases?page=2").get_data(as_text=True)
+    assert second.count('class="case-title"') == 4 and 'rel="prev"' in second
+    drafting = client.get("/cases?state=drafting").get_data(as_text=True)
+    assert drafting.count('class="case-title"') == 1 and "关于另一事项的决策" in drafting
+    found = client.get("/cases?q=第7号").get_data(as_text=True)
+    assert found.count('class="case-title"') == 1 and "关于第7号事项的决策" in found
+    assert client.get("/cases?overdue=yes").get_data(as_text=True).count('class="case-title"') == 0
+    assert client.get("/cases?procedure=major_decision&overdue=no").get_data(as_text=True).count('class="case-title"') == 20
+    bad = client.get("/cases?q=%00")
+    assert bad.status_code == 422 and bad.mimetype == "text/html"

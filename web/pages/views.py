@@ -192,10 +192,13 @@ def cases() -> str:
 
 
 def _case_page(case_id: int, *, status: int = 200, refusal: dict[str, Any] | None = None,
-               form: dict[str, Any] | None = None) -> tuple[str, int]:
+               form: dict[str, Any] | None = None, correct: int | None = None) -> tuple[str, int]:
     view = services.case_as_of(runtime(), case_id)
     procedure = _procedure(view["procedure"], view["procedure_version"])
     offered = [r for r in procedure.record_types if view["state"] in r.accepted_in and may(r.roles)]
+    target = next((r for r in view["records"] if r["id"] == correct and r["current"]), None)
+    if form is None and target is not None and any(r.name == target["type"] for r in offered):
+        form = {"type": target["type"], "data": target["data"], "errors": {}, "supersedes": target["id"], "reason": ""}
     with_diagram()
     return render_template("case.html", case=view, procedure=procedure, offered=offered, refusal=refusal,
                            form=form), status
@@ -203,7 +206,8 @@ def _case_page(case_id: int, *, status: int = 200, refusal: dict[str, Any] | Non
 
 @bp.get("/cases/<id:case_id>")
 def case(case_id: int) -> tuple[str, int]:
-    return _case_page(case_id)
+    """The case; ``?correct=<record id>`` opens that record's form filled in, to save a correction."""
+    return _case_page(case_id, correct=_int(request.args.get("correct")))
 
 
 def _version() -> int | None:
@@ -219,14 +223,15 @@ def add_record(case_id: int) -> Any:
     if record_type is None:
         abort(404)
     data = forms.read_record_data(record_type.fields, request.form)
-    form = {"type": record_type.name, "data": data, "errors": {}}
+    supersedes, reason = _int(request.form.get("supersedes")), request.form.get("reason") or None
+    form = {"type": record_type.name, "data": data, "errors": {}, "supersedes": supersedes, "reason": reason}
     grow = record_type.field(request.form.get("add_row", ""))
     if grow is not None and grow.kind == "object_list":  # "add an item" without JavaScript: redraw, save nothing
         data[grow.name] = [*forms.row_values(grow, data.get(grow.name)), {}]
         return _case_page(case_id, form=form)
     try:
         record = services.add_record(runtime(), session.user(), case_id, record_type=record_type.name, data=data,
-                                     expected_version=_version())
+                                     supersedes=supersedes, reason=reason, expected_version=_version())
     except wf.CaseNotFound:
         raise
     except wf.InvalidInput as error:
