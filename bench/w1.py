@@ -177,7 +177,7 @@ INSERT_CASE = (
 )
 INSERT_RECORD = (
     "INSERT INTO records (case_id, type, data, sha256, supersedes_id, reason, recorded_at, recorded_by, role, "
-    "event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    "event_seq, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 INSERT_EVENT = (
     "INSERT INTO events (global_seq, case_id, seq, at, actor, role, kind, payload, prev_hash, hash, "
@@ -213,6 +213,7 @@ class FloorPlan:
     jurisdiction: str
     attributes: dict[str, Any]
     profile: dict[str, Any]
+    definition_sha256: str
     fields: dict[str, str]
     # ("record", actor, record type, (data, server-stamped fields))
     # or ("fire", actor, trigger, (dest, rules, next_due_on after it))
@@ -249,7 +250,7 @@ def floor_plan() -> FloorPlan:
     fields = {k: v.strip() for k, v in samples.case_fields().items() if k != "procedure"}
     pinned = {"name": profile.name, "version": profile.version, "parameters": profile.values()}
     return FloorPlan(definition.name, definition.version, definition.initial, jurisdiction, attributes, pinned,
-                     fields, ops)
+                     registry.definition_sha256(definition), fields, ops)
 
 
 def floor_connect(path: str, synchronous: str) -> sqlite3.Connection:
@@ -284,7 +285,7 @@ def _floor_open(con: sqlite3.Connection, plan: FloorPlan, at: str) -> int:
     )).fetchone()[0]
     payload = {"case_id": case_id, "procedure": plan.procedure, "procedure_version": plan.version,
                "jurisdiction": plan.jurisdiction, "state": plan.initial, "attributes": plan.attributes,
-               "profile": plan.profile, **fields}
+               "profile": plan.profile, "definition_sha256": plan.definition_sha256, **fields}
     _append(con, case_id, 1, GENESIS, OPENER, at, "case_opened", payload, plan.initial, json.dumps(plan.attributes))
     con.execute("COMMIT")
     return case_id
@@ -301,7 +302,7 @@ def _floor_record(con: sqlite3.Connection, case_id: int, actor: Actor, record_ty
         data[name] = head_hash
     digest = _sha(_canonical({"type": record_type, "data": data, "supersedes": None}))
     record_id = con.execute(INSERT_RECORD, (case_id, record_type, json.dumps(data), digest, None, None, at,
-                                            actor.name, actor.role, head_seq + 1)).fetchone()[0]
+                                            actor.name, actor.role, head_seq + 1, "[]")).fetchone()[0]
     payload = {"record": {"id": record_id, "type": record_type, "data": data, "sha256": digest,
                           "supersedes": None, "reason": None}}
     _append(con, case_id, head_seq + 1, head_hash, actor, at, "record_added", payload, row[4], row[6], row[9])

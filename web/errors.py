@@ -24,6 +24,8 @@ STATUS: dict[type[wf.WorkflowError], int] = {
     wf.RecordNotAccepted: 409,
     wf.VersionMismatch: 412,
     wf.InvalidInput: 422,
+    wf.UnsupportedMedia: 415,
+    wf.TooLarge: 413,
     wf.CalendarYearMissing: 422,
     wf.DefinitionError: 500,
 }

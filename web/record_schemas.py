@@ -12,7 +12,7 @@ from workflow.definition import Field, Procedure, RecordType
 from workflow.validation import MAX_INT, MAX_ITEMS, MAX_STRING, MAX_TEXT
 
 
-def _field(spec: Field) -> fields.Field:
+def _field(spec: Field, owner: str) -> fields.Field:
     common = {"required": spec.required, "allow_none": not spec.required, "metadata": {"description": spec.label}}
     if spec.kind == "string":
         return fields.String(validate=validate.Length(min=1, max=MAX_STRING), **common)
@@ -30,13 +30,14 @@ def _field(spec: Field) -> fields.Field:
         return fields.List(fields.String(validate=validate.Length(min=1, max=MAX_STRING)),
                            validate=validate.Length(min=spec.min_items, max=MAX_ITEMS), **common)
     if spec.kind == "object_list":
-        item = _schema_class(f"{spec.name}_item", spec.item_fields)
+        # Named after its record type too: two procedures (or versions) may both have a "statements" list.
+        item = _schema_class(f"{owner}_{spec.name}_item", spec.item_fields)
         return fields.List(fields.Nested(item), validate=validate.Length(min=spec.min_items, max=MAX_ITEMS), **common)
     raise AssertionError(f"unknown field kind {spec.kind}")
 
 
 def _schema_class(name: str, specs: tuple[Field, ...]) -> type[Schema]:
-    attrs: dict[str, object] = {spec.name: _field(spec) for spec in specs if not spec.server_set}
+    attrs: dict[str, object] = {spec.name: _field(spec, name) for spec in specs if not spec.server_set}
     attrs["Meta"] = type("Meta", (), {"unknown": RAISE})
     return type(name, (Schema,), attrs)
 

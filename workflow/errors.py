@@ -49,6 +49,22 @@ class ProfileNotFound(NotFound):
     pass
 
 
+class AttachmentNotFound(NotFound):
+    pass
+
+
+class UnsupportedMedia(WorkflowError):
+    """An upload whose bytes are not one of the accepted document types, or not the type it claims."""
+
+    code = "unsupported_media"
+
+
+class TooLarge(WorkflowError):
+    """An upload over the configured size limit."""
+
+    code = "too_large"
+
+
 class Unauthenticated(WorkflowError):
     code = "unauthenticated"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -29,6 +29,7 @@ class EventKind(StrEnum):
     TRANSITION = "transition"
     USER_ADDED = "user_added"
     TOKEN_ISSUED = "token_issued"
+    ATTACHMENT_UPLOADED = "attachment_uploaded"
 
 
 def canonical(value: Any) -> bytes:
@@ -89,9 +90,16 @@ def global_hash(*, global_seq: int, hash: str, prev_global_hash: str) -> str:
     return sha256_hex(canonical({"global_seq": global_seq, "hash": hash, "prev_global_hash": prev_global_hash}))
 
 
-def record_hash(*, record_type: str, data: Any, supersedes: int | None) -> str:
-    """The fingerprint of a record's content, returned to the client and kept in the event payload."""
-    return sha256_hex(canonical({"type": record_type, "data": data, "supersedes": supersedes}))
+def record_hash(*, record_type: str, data: Any, supersedes: int | None, attachments: Sequence[str] = ()) -> str:
+    """The fingerprint of a record's content, returned to the client and kept in the event payload.
+
+    ``attachments`` (the sha256 of each attached file) enter the fingerprint only when there are some, so
+    records without attachments keep the fingerprint they always had.
+    """
+    body: dict[str, Any] = {"type": record_type, "data": data, "supersedes": supersedes}
+    if attachments:
+        body["attachments"] = list(attachments)
+    return sha256_hex(canonical(body))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ lightweight model with ``Event.trigger(model)``, so the machine itself holds no 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from workflow.errors import (
     ProcedureNotFound,
     ProfileNotFound,
 )
+from workflow.ledger import canonical
 from workflow.rules import Context
 from workflow.snapshot import CaseSnapshot
 
@@ -109,6 +111,7 @@ class ProcedureRegistry:
         self._machines = {key: build_machine(p) for key, p in self._procedures.items()}
         self._calendar = calendar or ChineseStatutoryCalendar()
         self._calendars: dict[str, StatutoryCalendar] = {}
+        self._definition_json: dict[tuple[str, int], bytes] = {}
 
     def _check_parameters(self) -> None:
         problems = [
@@ -165,6 +168,16 @@ class ProcedureRegistry:
             chosen = self.profile(profile)
             self._calendars[profile] = self._calendar.with_local_days(chosen.local_holidays, chosen.local_workdays)
         return self._calendars[profile]
+
+    def definition_json(self, procedure: Procedure) -> bytes:
+        """The definition as canonical JSON: what a dossier ships as rules.json and event 1 fingerprints."""
+        key = (procedure.name, procedure.version)
+        if key not in self._definition_json:
+            self._definition_json[key] = canonical(procedure.to_dict())
+        return self._definition_json[key]
+
+    def definition_sha256(self, procedure: Procedure) -> str:
+        return hashlib.sha256(self.definition_json(procedure)).hexdigest()
 
     def machine(self, procedure: Procedure) -> Machine:
         return self._machines[(procedure.name, procedure.version)]

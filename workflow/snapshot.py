@@ -36,6 +36,7 @@ class RecordView:
     reason: str | None = None
     superseded_by: int | None = None
     invalidated_by_seq: int | None = None
+    attachments: list[str] = field(default_factory=list)
 
     @property
     def current(self) -> bool:
@@ -61,6 +62,7 @@ class RecordView:
             "superseded_by": self.superseded_by,
             "invalidated_by_seq": self.invalidated_by_seq,
             "current": self.current,
+            "attachments": list(self.attachments),
         }
 
 
@@ -176,6 +178,7 @@ class CaseSnapshot:
             role=event["role"],
             supersedes=record.get("supersedes"),
             reason=record.get("reason"),
+            attachments=list(record.get("attachments", ())),
         )
         if view.supersedes is not None:
             target = self.record(view.supersedes)

@@ -93,8 +93,9 @@ def test_error_responses_fit_the_error_schema(doc, http):
 
 def test_record_types_are_published_as_components(doc, registry):
     schemas = doc["components"]["schemas"]
-    for record_type in registry.procedure("major_decision").record_types:
-        assert f"major_decision.v1.{record_type.name}" in schemas
+    for procedure in registry.all_versions():
+        for record_type in procedure.record_types:
+            assert f"{procedure.name}.v{procedure.version}.{record_type.name}" in schemas
     minutes = schemas["major_decision.v1.meeting_minutes"]
     assert {"meeting_type", "held_on", "attendees", "statements", "outcome"} <= set(minutes["required"])
     archive = schemas["major_decision.v1.archive_record"]

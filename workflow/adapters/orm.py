@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -66,6 +66,8 @@ class Record(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(64))
     event_seq: Mapped[int]
+    # sha256 of each attached file, in order; part of the record hash when not empty.
+    attachments: Mapped[list[str]] = mapped_column(JSON, server_default=text("'[]'"))
 
 
 class Event(Base):
@@ -110,6 +112,37 @@ class NumberSequence(Base):
 
     scope: Mapped[str] = mapped_column(Text, primary_key=True)  # JSON: [procedure, record type, scope values…, year]
     last: Mapped[int]
+
+
+class Attachment(Base):
+    """An uploaded file, stored by the sha256 of its bytes (workflow/adapters/blobs.py). The upload is an
+    event of the global chain; a record cites the hash, so the record hash and the chain cover the bytes."""
+
+    __tablename__ = "attachments"
+
+    sha256: Mapped[str] = mapped_column(Hash, primary_key=True)
+    size: Mapped[int]
+    content_type: Mapped[str] = mapped_column(String(128))
+    filename: Mapped[str] = mapped_column(String(255))
+    uploaded_at: Mapped[str] = mapped_column(Stamp)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(64))
+    event_global_seq: Mapped[int]
+
+
+class Checkpoint(Base):
+    """A signed statement "the global chain had this head at this position" (Ed25519). Not an event: it
+    is evidence about the chain, checked against it, so a deleted or rewritten tail is detected."""
+
+    __tablename__ = "checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    global_seq: Mapped[int] = mapped_column(index=True)
+    global_hash: Mapped[str] = mapped_column(Hash)
+    signed_at: Mapped[str] = mapped_column(Stamp)
+    public_key: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(Hash)
+    signature: Mapped[str] = mapped_column(String(128))
 
 
 class Attempt(Base):

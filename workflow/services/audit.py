@@ -96,12 +96,12 @@ def _projection_check(session: Session, case: Case, events: list[dict[str, Any]]
 
 def _record_row(row: Record) -> tuple[Any, ...]:
     return (row.type, row.data, row.sha256, row.supersedes_id, row.reason, row.recorded_at, row.recorded_by,
-            row.role, row.event_seq)
+            row.role, row.event_seq, list(row.attachments or []))
 
 
 def _record_row_of(view: RecordView) -> tuple[Any, ...]:
     return (view.type, view.data, view.sha256, view.supersedes, view.reason, format_time(view.recorded_at),
-            view.recorded_by, view.role, view.seq)
+            view.recorded_by, view.role, view.seq, list(view.attachments))
 
 
 def verify_all(rt: Runtime) -> dict[str, Any]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from workflow.adapters.orm import Attempt, Case, Record
+from workflow.adapters.orm import Attachment, Attempt, Case, Record
 from workflow.definition import Procedure
 from workflow.errors import (
     Forbidden,
@@ -73,6 +74,8 @@ def open_case(
             "case_id": case.id,
             "procedure": definition.name,
             "procedure_version": definition.version,
+            # The fingerprint of the rules in force, so an archived copy of them can be proved unchanged.
+            "definition_sha256": rt.registry.definition_sha256(definition),
             "jurisdiction": jurisdiction,
             "state": definition.initial,
             "attributes": clean,
@@ -86,6 +89,7 @@ def open_case(
 
 
 _INSERT_RECORD = insert(Record).returning(Record.id)
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def add_record(
@@ -98,8 +102,13 @@ def add_record(
     supersedes: int | None = None,
     reason: str | None = None,
     expected_version: int | None = None,
+    attachments: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Add a record (never edited later: a correction is a new record that ``supersedes`` an old one)."""
+    """Add a record (never edited later: a correction is a new record that ``supersedes`` an old one).
+
+    ``attachments``: the sha256 of files uploaded before (``upload_attachment``), in order.
+    """
+    files = _attachment_list(attachments)
     with rt.db.write() as session:
         case = _lock_case(session, rt, case_id, expected_version)
         at = format_time(rt.clock())  # read under the case lock, so a case's event times never run backwards
@@ -125,14 +134,15 @@ def add_record(
                 clean[f.name] = case.head_hash
         _check_supersedes(session, case_id, record_type, supersedes, reason)
         assign_number(session, definition, kind, clean, supersedes)
-        digest = record_hash(record_type=record_type, data=clean, supersedes=supersedes)
+        _check_uploaded(session, files)
+        digest = record_hash(record_type=record_type, data=clean, supersedes=supersedes, attachments=files)
         reason = reason.strip() if reason else None
         record_id = session.connection().execute(
             _INSERT_RECORD,
             {
                 "case_id": case_id, "type": record_type, "data": clean, "sha256": digest, "supersedes_id": supersedes,
                 "reason": reason, "recorded_at": at, "recorded_by": actor.name, "role": actor.role,
-                "event_seq": case.head_seq + 1,
+                "event_seq": case.head_seq + 1, "attachments": files,
             },
         ).scalar_one()
         payload = {
@@ -143,14 +153,40 @@ def add_record(
                 "sha256": digest,
                 "supersedes": supersedes,
                 "reason": reason,
+                **({"attachments": files} if files else {}),
             }
         }
         event = _append(session, rt, case=case, kind=EventKind.RECORD_ADDED, payload=payload, actor=actor, at=at)
         view = RecordView(
             id=record_id, type=record_type, data=clean, sha256=digest, seq=event["seq"], recorded_at=parse_time(at),
-            recorded_by=actor.name, role=actor.role, supersedes=supersedes, reason=reason,
+            recorded_by=actor.name, role=actor.role, supersedes=supersedes, reason=reason, attachments=files,
         )
         return {**view.to_dict(), "case_version": case.version}
+
+
+MAX_ATTACHMENTS = 50
+
+
+def _attachment_list(attachments: Sequence[str] | None) -> list[str]:
+    if attachments is None:
+        return []
+    if (not isinstance(attachments, (list, tuple)) or len(attachments) > MAX_ATTACHMENTS
+            or not all(isinstance(a, str) and SHA256_HEX.fullmatch(a) for a in attachments)):
+        raise InvalidInput("attachments must be a list of at most 50 sha256 hashes (64 lowercase hex digits)",
+                           fields={"attachments": ["a list of sha256 hashes of uploaded files"]})
+    if len(set(attachments)) != len(attachments):
+        raise InvalidInput("an attachment is listed twice", fields={"attachments": ["each file once"]})
+    return list(attachments)
+
+
+def _check_uploaded(session: Session, files: list[str]) -> None:
+    if not files:
+        return
+    known = set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(files))))
+    missing = [f for f in files if f not in known]
+    if missing:
+        raise InvalidInput("upload the files before citing them in a record",
+                           fields={"attachments": [f"no uploaded file {m}" for m in missing]})
 
 
 def _check_supersedes(

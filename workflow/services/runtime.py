@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from workflow.adapters.blobs import BlobStore
 from workflow.adapters.db import Database
+from workflow.adapters.signing import CheckpointSigner
 from workflow.definition import ADMIN_ROLE
 from workflow.registry import ProcedureRegistry
 
@@ -34,6 +36,8 @@ class Runtime:
     db: Database
     registry: ProcedureRegistry
     clock: Callable[[], dt.datetime] = field(default=utc_now)
+    blobs: BlobStore | None = None  # where attachments are kept (None: uploads refused)
+    signer: CheckpointSigner | None = None  # the checkpoint key (None: checkpoints cannot be signed)
 
     def roles(self) -> set[str]:
         roles = {ADMIN_ROLE, AUDITOR_ROLE}
