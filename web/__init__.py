@@ -10,15 +10,13 @@ from flask_smorest import Api
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
-from procedures import build_registry
 from web import auth, errors, pages
-from web.api import BLUEPRINTS
+from web.api import BLUEPRINTS, MULTIPART_ENDPOINTS
+from web.bootstrap import make_runtime, start_checkpoint_timer
 from web.config import Settings
 from web.errors import error_response
 from web.record_schemas import RecordSchemas
 from web.schemas import ErrorSchema
-from workflow.adapters.db import Database
-from workflow.services import Runtime
 from workflow.validation import MAX_ID
 
 
@@ -54,8 +52,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},
         JUECE_SETTINGS=settings,
     )
-    runtime = Runtime(db=Database(settings.database_url), registry=build_registry())
+    runtime = make_runtime(settings.database_url, settings)
     app.extensions["juece"] = runtime
+    start_checkpoint_timer(runtime, settings.checkpoint_interval)
     app.url_map.converters["id"] = IdConverter
     api = JueceApi(app)
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
@@ -90,6 +89,8 @@ def _require_json_object() -> Any:
     """Writes under /api take a JSON object; anything else is a 400 that changes nothing."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
         return None
+    if request.endpoint in MULTIPART_ENDPOINTS:
+        return None  # file uploads are multipart/form-data
     if not request.is_json:
         return error_response(400, "bad_request", "the body must be JSON (Content-Type: application/json)")
     body = request.get_json(silent=True)

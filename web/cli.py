@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from web.bootstrap import make_runtime
-from workflow import services
+from workflow import dossier_verify, services
 from workflow.adapters.db import database_url, upgrade
 from workflow.errors import WorkflowError
-from workflow.services import Runtime, schedule
+from workflow.services import Runtime, checkpoints, schedule
+from workflow.services.dossier import build_dossier
 
 
 def _dump(value: Any) -> None:
@@ -254,6 +256,61 @@ def case_compliance(case_id: int) -> None:
 def case_attempts(case_id: int) -> None:
     """Refused transition attempts, with the rules that were unmet."""
     _dump(services.case_attempts(_rt(), case_id))
+
+
+@case.command("export")
+@click.argument("case_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="the zip to write (default: juece-case-ID-dossier.zip)")
+def case_export(case_id: int, output: str | None) -> None:
+    """Export the case's archive dossier (a zip that verifies offline with `python verify.py`)."""
+    name, content = build_dossier(_rt(), case_id)
+    target = Path(output or name)
+    target.write_bytes(content)
+    click.echo(f"wrote {target} ({len(content)} bytes)")
+
+
+# -- dossiers and checkpoints -----------------------------------------------------------------------
+
+
+@main.group(cls=_Group)
+def dossier() -> None:
+    """Archive dossiers."""
+
+
+@dossier.command("verify")
+@click.argument("location", type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True)
+def dossier_verify_command(location: str, as_json: bool) -> None:
+    """Verify a dossier zip (or its unpacked folder) exactly as its own verify.py does; exit 1 if a check fails."""
+    sys.exit(dossier_verify.main([location, *(["--json"] if as_json else [])]))
+
+
+@main.group(cls=_Group)
+def checkpoint() -> None:
+    """Signed checkpoints of the global chain."""
+
+
+@checkpoint.command("sign")
+def checkpoint_sign() -> None:
+    """Sign the chain head now (run it from cron or a systemd timer as well as the server's own timer)."""
+    _dump(checkpoints.sign_checkpoint(_rt()))
+
+
+@checkpoint.command("list")
+def checkpoint_list() -> None:
+    """Every checkpoint, newest first, checked against the chain as it stands."""
+    _dump(checkpoints.list_checkpoints(_rt(), limit=1000)[0])
+
+
+@checkpoint.command("verify")
+@click.argument("exported", type=click.File("r", encoding="utf-8"), required=False)
+def checkpoint_verify(exported: Any) -> None:
+    """Check the stored checkpoints, or a list kept outside the database (`checkpoint list > FILE`), against the chain."""
+    kept = json.load(exported) if exported is not None else None
+    result = checkpoints.verify_checkpoints(_rt(), kept)
+    _dump(result)
+    sys.exit(0 if result["ok"] else 1)
 
 
 # -- demo -------------------------------------------------------------------------------------------

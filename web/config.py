@@ -46,6 +46,12 @@ class Settings:
     max_json_bytes: int = 1024 * 1024
     # The session cookie of the web pages is sent over HTTPS only; set false only for plain-HTTP local use.
     secure_cookies: bool = True
+    attachments_dir: str = "instance/attachments"
+    max_attachment_bytes: int = 20 * 1024 * 1024
+    # The Ed25519 key that signs checkpoints of the global chain; generated on first use (docs/operations.md).
+    signing_key_path: str = "instance/checkpoint-key.pem"
+    # Sign the chain head this often (seconds) while the server runs; 0: only on demand and by `juece checkpoint sign`.
+    checkpoint_interval: int = 3600
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -59,4 +65,8 @@ class Settings:
             log_level=env.get("JUECE_LOG_LEVEL", defaults.log_level).upper(),
             max_json_bytes=int(env.get("JUECE_MAX_JSON_BYTES", defaults.max_json_bytes)),
             secure_cookies=env.get("JUECE_SECURE_COOKIES", "true").strip().lower() not in ("0", "false", "no", "off"),
+            attachments_dir=env.get("JUECE_ATTACHMENTS_DIR", defaults.attachments_dir),
+            max_attachment_bytes=int(env.get("JUECE_MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
+            signing_key_path=env.get("JUECE_SIGNING_KEY", defaults.signing_key_path),
+            checkpoint_interval=int(env.get("JUECE_CHECKPOINT_INTERVAL", defaults.checkpoint_interval)),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
 from workflow.validation import MAX_ID
@@ -137,6 +138,7 @@ class RecordSchema(Schema):
     superseded_by = fields.Integer(allow_none=True, required=True)
     invalidated_by_seq = fields.Integer(allow_none=True, required=True)
     current = fields.Boolean(required=True, metadata={"description": "counts for the rules now"})
+    attachments = fields.List(fields.String(), required=True, metadata={"description": "sha256 of each attached file"})
 
 
 class RecordCreatedSchema(RecordSchema):
@@ -212,6 +214,9 @@ class AddRecordInSchema(StrictSchema):
     data = fields.Dict(required=True, metadata={"description": "fields of the record type (GET /procedures/{name})"})
     supersedes = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    attachments = fields.List(fields.String(validate=validate.Regexp(r"^[0-9a-f]{64}$")),
+                              validate=validate.Length(max=50),
+                              metadata={"description": "sha256 of files uploaded with POST /attachments"})
 
 
 class FireInSchema(StrictSchema):
@@ -263,10 +268,56 @@ class NumberingCheckSchema(Schema):
                            metadata={"description": "numbers that are not what the numbering gives: gaps, repeats, edits"})
 
 
+class CheckpointSchema(Schema):
+    id = fields.Integer()
+    global_seq = fields.Integer(required=True)
+    global_hash = fields.String(required=True)
+    signed_at = fields.String(required=True)
+    public_key = fields.String(required=True, metadata={"description": "raw Ed25519 public key, hex"})
+    key_id = fields.String(required=True, metadata={"description": "sha256 of the public key: compare with the published one"})
+    signature = fields.String(required=True, metadata={"description": "Ed25519 signature, hex (docs/auditing.md)"})
+    ok = fields.Boolean(metadata={"description": "the signature verifies and the chain still holds this hash here"})
+    problems = fields.List(fields.String())
+    current_key = fields.Boolean()
+
+
+class CheckpointCheckSchema(Schema):
+    ok = fields.Boolean(required=True)
+    checked = fields.Integer(required=True)
+    failures = fields.List(fields.Nested(CheckpointSchema), required=True)
+
+
+class UploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "the document; its part's Content-Type must match its bytes"})
+
+
+class AttachmentSchema(Schema):
+    sha256 = fields.String(required=True)
+    size = fields.Integer(required=True)
+    content_type = fields.String(required=True)
+    filename = fields.String(required=True)
+    uploaded_at = fields.String(required=True)
+    uploaded_by = fields.String(required=True)
+    role = fields.String(required=True)
+
+
+class VerifyCheckpointsInSchema(StrictSchema):
+    checkpoints = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=10000),
+                              metadata={"description": "checkpoints kept outside the database, as listed"})
+
+
+class CheckpointsVerificationSchema(Schema):
+    ok = fields.Boolean(required=True)
+    checked = fields.Integer(required=True)
+    chain_head_seq = fields.Integer(required=True)
+    failures = fields.List(fields.Nested(CheckpointSchema), required=True)
+
+
 class AuditVerificationSchema(Schema):
     ok = fields.Boolean(required=True)
     global_ = fields.Nested(VerificationSchema, data_key="global", attribute="global", required=True)
     numbering = fields.Nested(NumberingCheckSchema, required=True)
+    checkpoints = fields.Nested(CheckpointCheckSchema, required=True)
     cases = fields.List(fields.Nested(CaseVerificationSchema), required=True)
 
 

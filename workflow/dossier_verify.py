@@ -163,8 +163,8 @@ def verify_files(files: dict[str, bytes]) -> Report:
     if MANIFEST not in files:
         report.problems.append(f"{MANIFEST} is missing")
         return report
-    declared = files.get(MANIFEST_HASH, b"").decode("utf-8", "replace").split()
-    report.check(bool(declared) and declared[0] == hashlib.sha256(files[MANIFEST]).hexdigest(),
+    expected = f"{hashlib.sha256(files[MANIFEST]).hexdigest()}  {MANIFEST}\n".encode()
+    report.check(files.get(MANIFEST_HASH) == expected,
                  f"{MANIFEST} matches {MANIFEST_HASH}",
                  f"{MANIFEST}: changed (its sha256 is not the one in {MANIFEST_HASH})")
     manifest = _load_json(files, MANIFEST, report)
@@ -283,13 +283,17 @@ def _check_checkpoint(files: dict[str, bytes], events: list[Any], manifest: dict
     if not checkpoint:
         report.notes.append("no signed checkpoint: the chain is internally consistent but not anchored")
         return
-    path = json.loads(files.get("global_path.json", b"[]").decode("utf-8") or "[]")
+    path = _load_json(files, "global_path.json", report)
     seq, head = events[-1]["global_seq"], events[-1]["global_hash"]
-    for step in path:
-        if step.get("global_seq") != seq + 1:
-            report.problems.append(f"global_path.json: expected global position {seq + 1}")
-            return
-        seq, head = seq + 1, global_hash(seq + 1, step["hash"], head)
+    try:
+        for step in path:
+            if step.get("global_seq") != seq + 1:
+                report.problems.append(f"global_path.json: expected global position {seq + 1}")
+                return
+            seq, head = seq + 1, global_hash(seq + 1, step["hash"], head)
+    except (AttributeError, KeyError, TypeError):
+        report.problems.append("global_path.json: malformed")
+        return
     report.check(seq == checkpoint.get("global_seq") and head == checkpoint.get("global_hash"),
                  f"the case's last event leads through {len(path)} later event hash(es) to checkpoint position {seq}",
                  "global_path.json: the case's events do not lead to the signed checkpoint hash")
@@ -314,7 +318,17 @@ def read_dossier(location: str | Path) -> dict[str, bytes]:
 
 
 def verify(location: str | Path) -> dict[str, Any]:
-    return verify_files(read_dossier(location)).to_dict()
+    return verify_files_safely(read_dossier(location)).to_dict()
+
+
+def verify_files_safely(files: dict[str, bytes]) -> Report:
+    """``verify_files``, where a file too damaged to read is a finding, never a crash."""
+    try:
+        return verify_files(files)
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        report = Report()
+        report.problems.append(f"the dossier is malformed ({type(exc).__name__}: {exc})")
+        return report
 
 
 def main(argv: list[str]) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,9 @@ API = "/api/v1"
 
 def make_app(database_url: str, **config: Any) -> Flask:
     """The real app on ``database_url`` with a fixed clock (after every sample date)."""
-    app = create_app({"database_url": database_url, **config})
+    files = tempfile.mkdtemp(prefix="juece-files-")  # attachments and the checkpoint key, apart from the repo
+    app = create_app({"database_url": database_url, "attachments_dir": f"{files}/attachments",
+                      "signing_key_path": f"{files}/checkpoint-key.pem", "checkpoint_interval": 0, **config})
     app.extensions["juece"].clock = Clock()
     return app
 

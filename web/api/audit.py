@@ -7,18 +7,24 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from web.api.attachments import file_response
 from web.api.docs import errors
-from web.auth import runtime
+from web.auth import actor, runtime
 from web.schemas import (
     AttemptSchema,
     AuditVerificationSchema,
     CaseVerificationSchema,
+    CheckpointSchema,
+    CheckpointsVerificationSchema,
     ComplianceSchema,
     EventSchema,
     ReplayQuerySchema,
     ReplaySchema,
+    VerifyCheckpointsInSchema,
 )
 from workflow import services
+from workflow.services import checkpoints
+from workflow.services.dossier import build_dossier
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trail")
 
@@ -76,3 +82,46 @@ class VerifyAll(MethodView):
     def get(self) -> dict[str, Any]:
         """Every case chain and the global chain."""
         return services.verify_all(runtime())
+
+
+@blp.route("/cases/<id:case_id>/dossier")
+class Dossier(MethodView):
+    @blp.doc(responses={"200": {"description": "the archive dossier: a zip that verifies offline with "
+                                               "`python verify.py` (docs/auditing.md)",
+                                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}})
+    @errors(blp, 401, 404)
+    def get(self, case_id: int) -> Any:
+        """Records, attachments, the event chain, refused attempts, compliance, a signed checkpoint and a verifier."""
+        name, content = build_dossier(runtime(), case_id)
+        return file_response(content, "application/zip", name)
+
+
+@blp.route("/audit/checkpoints")
+class Checkpoints(MethodView):
+    @blp.response(200, CheckpointSchema(many=True))
+    @errors(blp, 401)
+    @blp.paginate(page_size=20, max_page_size=100)
+    def get(self, pagination_parameters: Any) -> list[dict[str, Any]]:
+        """Signed checkpoints of the global chain, newest first, each checked against the chain now.
+
+        Keep copies outside the database: ``POST /audit/checkpoints/verify`` checks them later.
+        """
+        rows, pagination_parameters.item_count = checkpoints.list_checkpoints(
+            runtime(), limit=pagination_parameters.page_size, offset=pagination_parameters.first_item)
+        return rows
+
+    @blp.response(201, CheckpointSchema)
+    @errors(blp, 401, 403, 422)
+    def post(self) -> Any:
+        """Sign the chain head now (administrator or legal office); the latest one if the head has not moved."""
+        return checkpoints.sign_checkpoint(runtime(), actor()), 201
+
+
+@blp.route("/audit/checkpoints/verify")
+class VerifyCheckpoints(MethodView):
+    @blp.arguments(VerifyCheckpointsInSchema)
+    @blp.response(200, CheckpointsVerificationSchema)
+    @errors(blp, 400, 401, 422)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Check checkpoints kept outside the database against the chain: a removed or rewritten tail fails."""
+        return checkpoints.verify_checkpoints(runtime(), body["checkpoints"])

@@ -33,5 +33,6 @@ class Records(MethodView):
         record = services.add_record(
             runtime(), actor(), case_id, record_type=body["type"], data=body["data"],
             supersedes=body.get("supersedes"), reason=body.get("reason"), expected_version=optional_if_match(),
+            attachments=body.get("attachments"),
         )
         return record, 201, {"ETag": f'"{record["case_version"]}"'}

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from workflow.adapters.orm import Case, ChainHead, Event, NumberSequence, Record
+from workflow.adapters.orm import Case, ChainHead, Checkpoint, Event, NumberSequence, Record
 from workflow.definition import ADMIN_ROLE
 from workflow.errors import (
     InvalidInput,
@@ -23,6 +23,8 @@ from workflow.ledger import (
     verify_case_chain,
     verify_global_chain,
 )
+from workflow.services.checkpoints import as_dict as _checkpoint_dict
+from workflow.services.checkpoints import check_checkpoint
 from workflow.services.common import _ensure_case, _event_dicts
 from workflow.services.numbering import check_numbers
 from workflow.services.runtime import GLOBAL_CHAIN, Runtime
@@ -116,15 +118,22 @@ def verify_all(rt: Runtime) -> dict[str, Any]:
         cases = [_verify_one(session, case, by_case.get(case.id, []))
                  for case in session.scalars(select(Case).order_by(Case.id))]
         counters = {scope: last for scope, last in session.execute(select(NumberSequence.scope, NumberSequence.last))}
+        stored_checkpoints = [_checkpoint_dict(c) for c in session.scalars(select(Checkpoint).order_by(Checkpoint.id))]
     global_result = verify_global_chain(events).to_dict()
     numbers = check_numbers(rt.registry, events, counters)
+    by_position = {e["global_seq"]: e["global_hash"] for e in events}
+    current_key = rt.signer.public_key_hex if rt.signer is not None and rt.signer.key_path.exists() else None
+    checked = [{**c, **check_checkpoint(c, by_position, len(events), current_key)} for c in stored_checkpoints]
+    checkpoints = {"ok": all(c["ok"] for c in checked), "checked": len(checked),
+                   "failures": [c for c in checked if not c["ok"]]}
     if global_result["ok"] and (head.seq, head.hash) != (global_result["events"], global_result["head"]):
         # A deleted or rewritten tail leaves the head row pointing elsewhere than the last event.
         global_result.update(ok=False, broken_at=None, reason="the chain head row differs from the last event")
     return {
-        "ok": global_result["ok"] and numbers["ok"] and all(c["ok"] for c in cases),
+        "ok": global_result["ok"] and numbers["ok"] and checkpoints["ok"] and all(c["ok"] for c in cases),
         "global": global_result,
         "numbering": numbers,
+        "checkpoints": checkpoints,
         "cases": cases,
     }
 

@@ -36,7 +36,7 @@ def checkpoint_message(checkpoint: Mapping[str, Any]) -> bytes:
     })
 
 
-def _as_dict(row: Checkpoint) -> dict[str, Any]:
+def as_dict(row: Checkpoint) -> dict[str, Any]:
     return {"id": row.id, "global_seq": row.global_seq, "global_hash": row.global_hash, "signed_at": row.signed_at,
             "public_key": row.public_key, "key_id": row.key_id, "signature": row.signature}
 
@@ -53,7 +53,7 @@ def sign_checkpoint(rt: Runtime, actor: Actor = SYSTEM) -> dict[str, Any]:
         latest = session.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1)).first()
         public_key = rt.signer.public_key_hex
         if latest is not None and latest.global_seq == head.seq and latest.public_key == public_key:
-            return _as_dict(latest)
+            return as_dict(latest)
         unsigned = {"global_seq": head.seq, "global_hash": head.hash, "signed_at": format_time(rt.clock()),
                     "public_key": public_key, "key_id": key_fingerprint(public_key)}
         signed = {**unsigned, "signature": rt.signer.sign(checkpoint_message(unsigned))}
@@ -66,7 +66,7 @@ def list_checkpoints(rt: Runtime, *, limit: int = 100, offset: int = 0) -> tuple
     with rt.db.read() as session:
         total = session.scalar(select(func.count()).select_from(Checkpoint)) or 0
         rows = session.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(limit).offset(offset)).all()
-        found = [_as_dict(r) for r in rows]
+        found = [as_dict(r) for r in rows]
         hashes = _chain_hashes(session, {c["global_seq"] for c in found})
         head_seq = session.scalar(select(ChainHead.seq).where(ChainHead.name == GLOBAL_CHAIN)) or 0
     current_key = rt.signer.public_key_hex if rt.signer is not None and rt.signer.key_path.exists() else None
@@ -107,7 +107,7 @@ def verify_checkpoints(rt: Runtime, checkpoints: Iterable[Mapping[str, Any]] | N
     """Check stored checkpoints, or a list kept outside the database (``checkpoints``), against the chain."""
     with rt.db.read() as session:
         if checkpoints is None:
-            listed = [_as_dict(r) for r in session.scalars(select(Checkpoint).order_by(Checkpoint.id))]
+            listed = [as_dict(r) for r in session.scalars(select(Checkpoint).order_by(Checkpoint.id))]
         else:
             listed = [_validated(c) for c in checkpoints]
         hashes = _chain_hashes(session, {c["global_seq"] for c in listed})
