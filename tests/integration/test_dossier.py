@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from procedures.major_decision import samples
-from tests.conftest import LEGAL, START, UNDERTAKING, apply, open_case
+from tests.conftest import START, UNDERTAKING, apply, open_case
 from workflow import dossier_verify, services
 from workflow.adapters.blobs import BlobStore
 from workflow.adapters.signing import CheckpointSigner

@@ -174,11 +174,8 @@ def test_the_counter_rows_hold_the_last_number_of_each_scope(rt):
                     '["normative_document","registration","某政办规",2026]': 1}
 
 
-@pytest.mark.xfail(strict=True, reason="engine finding: a correction keeps its number even when it changes the "
-                   "numbering scope (prefix or year), so the record's number names another register than its fields")
 def test_a_correction_that_changes_the_prefix_or_year_does_not_keep_a_number_of_another_register(rt):
-    """Wanted: refuse such a correction (InvalidInput), or number it in its own scope. Today the engine copies
-    the old number: prefix 某政办规, registered 2027-01-04, number 某政规〔2026〕1号 — and verification agrees."""
+    """It is numbered in its own register; the old number stays with the superseded record."""
     [case_id] = adopted(rt)
     register(rt, case_id)
     old = latest(rt, case_id, "registration")
@@ -189,4 +186,5 @@ def test_a_correction_that_changes_the_prefix_or_year_does_not_keep_a_number_of_
                                         supersedes=old["id"], reason="发文机关代字登记有误")
     except InvalidInput:
         return
-    assert corrected["data"]["document_no"].startswith("某政办规〔2027〕")
+    assert corrected["data"]["document_no"] == "某政办规〔2027〕1号"
+    assert services.verify_all(rt)["numbering"]["ok"]

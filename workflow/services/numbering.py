@@ -46,16 +46,21 @@ def _next_number(session: Session, scope: str) -> int:
 def assign_number(
     session: Session, procedure: Procedure, kind: RecordType, data: dict[str, Any], supersedes: int | None
 ) -> None:
-    """Write the record's number into ``data`` (a correction keeps the number of the record it corrects)."""
+    """Write the record's number into ``data``.
+
+    A correction keeps the number of the record it corrects while it stays in the same register (scope
+    and year); one that moves to another register (a wrong prefix or year corrected) is numbered there,
+    and the old number stays with the superseded record — numbers are never given twice nor taken back.
+    """
     spec = kind.numbering
     if spec is None:
         return
+    scope, year = scope_key(procedure, kind, data)
     if supersedes is not None:
         earlier = session.scalar(select(Record.data).where(Record.id == supersedes))
-        if earlier and earlier.get(spec.into):
+        if earlier and earlier.get(spec.into) and scope_key(procedure, kind, earlier)[0] == scope:
             data[spec.into] = earlier[spec.into]
             return
-    scope, year = scope_key(procedure, kind, data)
     number = _next_number(session, scope)
     values = {name: data[name] for name in spec.scope}
     data[spec.into] = spec.template.format(year=year, number=number, **values)
@@ -73,12 +78,13 @@ def check_numbers(
     pinned: dict[int, Procedure] = {}
     given: dict[str, int] = {}
     numbers: dict[int, str] = {}
+    scopes: dict[int, str] = {}
     problems: list[str] = []
     for event in events:
         if event["kind"] not in ("case_opened", "record_added"):
             continue
         try:
-            problem = _replay_one(registry, event, pinned, given, numbers)
+            problem = _replay_one(registry, event, pinned, given, numbers, scopes)
         except (ValueError, TypeError, KeyError, AttributeError, WorkflowError) as exc:
             # A tampered payload is the chain check's finding; here it only means the number cannot be replayed.
             problem = f"event {event['global_seq']}: its numbering cannot be replayed ({type(exc).__name__})"
@@ -91,7 +97,7 @@ def check_numbers(
 
 
 def _replay_one(registry: ProcedureRegistry, event: Mapping[str, Any], pinned: dict[int, Procedure],
-                given: dict[str, int], numbers: dict[int, str]) -> str | None:
+                given: dict[str, int], numbers: dict[int, str], scopes: dict[int, str]) -> str | None:
     payload = json.loads(event["payload"]) if isinstance(event["payload"], str) else event["payload"]
     if event["kind"] == "case_opened":
         pinned[event["case_id"]] = registry.procedure(payload["procedure"], payload["procedure_version"])
@@ -104,14 +110,15 @@ def _replay_one(registry: ProcedureRegistry, event: Mapping[str, Any], pinned: d
     if kind is None or kind.numbering is None:
         return None
     spec, stored = kind.numbering, record["data"].get(kind.numbering.into)
+    scope, year = scope_key(procedure, kind, record["data"])
     corrected = numbers.get(record["supersedes"]) if record.get("supersedes") else None
-    if corrected is not None:
+    if corrected is not None and scopes.get(record["supersedes"]) == scope:
         expected = corrected
     else:
-        scope, year = scope_key(procedure, kind, record["data"])
         given[scope] = given.get(scope, 0) + 1
         expected = spec.template.format(year=year, number=given[scope], **{n: record["data"][n] for n in spec.scope})
     numbers[record["id"]] = expected
+    scopes[record["id"]] = scope
     if stored != expected:
         return (f"record {record['id']} (case {event['case_id']}, event {event['seq']}) carries "
                 f"number {stored!r}; the numbering gives {expected!r}")
