@@ -286,3 +286,17 @@ def test_the_case_list_filters_searches_and_pages(app, tokens):
     assert client.get("/cases?procedure=major_decision&overdue=no").get_data(as_text=True).count('class="case-title"') == 20
     bad = client.get("/cases?q=%00")
     assert bad.status_code == 422 and bad.mimetype == "text/html"
+
+
+def test_a_fault_on_a_page_is_a_page_without_a_traceback(app, tokens, monkeypatch, caplog):
+    client = signed_in(app, tokens["auditor"])
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(services, "case_list", broken)
+    response = client.get("/cases")
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "系统内部错误" in page and "secret internals" not in page and "Traceback" not in page
+    assert "secret internals" in caplog.text  # the log has it

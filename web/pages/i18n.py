@@ -94,6 +94,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "case.record.invalidated": ("已因事件 #{seq} 失效", "voided by event #{seq}"),
     "case.record.corrects": ("更正记录 #{id}：{reason}", "corrects record #{id}: {reason}"),
     "case.record.meta": ("#{id} · 事件 {seq} · {who}（{role}）· {at}", "#{id} · event {seq} · {who} ({role}) · {at}"),
+    "case.record.attachment": ("附件", "attachment"),
     "case.add": ("添加记录", "Add a record"),
     "case.add.help": ("此状态下您可以录入的记录。表单由记录类型的字段定义生成。",
                       "The records you may add in this state. Each form is generated from the record type's fields."),
@@ -206,6 +207,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.title": ("出错了", "Something went wrong"),
     "error.404": ("找不到该页面或案件。", "No such page or case."),
     "error.back": ("返回案件列表", "Back to the cases"),
+    "error.internal": ("系统内部错误，已记入日志。", "An internal error occurred; it has been logged."),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
 }

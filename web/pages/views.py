@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from web.auth import runtime
-from web.errors import status_of
+from web.errors import log, status_of
 from web.pages import forms, session
 from web.pages.i18n import LANGS, TEXTS, label, pick_lang, role, text
 from web.pages.security import security_headers, with_diagram
@@ -117,6 +117,12 @@ def _safe_next(target: str | None) -> str:
 def _workflow_error(error: wf.WorkflowError) -> tuple[str, int]:
     message = _t("error.404") if isinstance(error, wf.NotFound) else _refusal(error).get("message", error.message)
     return render_template("error.html", message=message, error=error), status_of(error)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception) -> tuple[str, int]:
+    log.exception("unhandled error on a page")
+    return render_template("error.html", message=_t("error.internal"), error=None), 500
 
 
 @bp.errorhandler(HTTPException)
@@ -253,7 +259,11 @@ def fire(case_id: int) -> Any:
         raise
     except wf.WorkflowError as error:
         return _case_page(case_id, status=status_of(error), refusal=_refusal(error, trigger))
-    state = _procedure(request.form.get("procedure", ""), _int(request.form.get("procedure_version"))).state(result["state"])
+    try:  # the label of the new state, from the definition the page was drawn with
+        state = _procedure(request.form.get("procedure", ""), _int(request.form.get("procedure_version")))\
+            .state(result["state"])
+    except wf.NotFound:
+        state = None
     flash(_t("fired", state=label(g.lang, state) if state else result["state"]), "success")
     return redirect(url_for("pages.case", case_id=case_id))
 
