@@ -146,6 +146,10 @@ def test_the_sample_walk_reaches_every_stage(rt):
             assert next(n for n in view["next"] if n["trigger"] == step.name)["allowed"], step.name
         apply(rt, case_id, [step])
     assert services.case_view(rt, case_id)["state"] == "decided"
+    # the chain verifies, and an auditor's compliance replay re-checks every transition against the rules
+    assert services.verify_case(rt, case_id)["ok"]
+    replayed = services.compliance(rt, case_id)
+    assert replayed["ok"] and replayed["transitions_checked"] == 3, replayed["findings"]
 
 
 # -- art. 58's situations: only the four (with (2) needing the hearing) bar a decision without review ----

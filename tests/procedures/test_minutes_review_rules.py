@@ -96,6 +96,10 @@ def test_the_sample_walk_reaches_every_stage_under_every_profile(rt, jurisdictio
             assert next(n for n in view["next"] if n["trigger"] == st.name)["allowed"], st.name
         apply(rt, case_id, [st])
     assert services.case_view(rt, case_id)["state"] == "issued"
+    # the chain verifies, and an auditor's compliance replay re-checks every transition against the rules
+    assert services.verify_case(rt, case_id)["ok"]
+    replayed = services.compliance(rt, case_id)
+    assert replayed["ok"] and replayed["transitions_checked"] == 2, replayed["findings"]
 
 
 def test_a_revised_text_answers_an_opinion_that_asks_for_revisions(rt):
