@@ -166,7 +166,8 @@ def test_pages_carry_a_strict_content_security_policy(app, tokens):
     assert not re.search(r"<script(?![^>]*\bsrc=)", page), "no inline script"
     assert not re.search(r"\son[a-z]+=", page), "no inline event handler"
     assert not re.search(r"https?://(?!127\.0\.0\.1)", page), "no asset from elsewhere"
-    assert client.get("/static/css/pages.css").headers["X-Content-Type-Options"] == "nosniff"
+    with client.get("/static/css/pages.css") as static:
+        assert static.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_stale_page_is_refused_politely(app, tokens):
