@@ -126,5 +126,18 @@ def apply(rt: Runtime, case_id: int, steps: list[samples.Step]) -> None:
     apply_steps(rt, ACTORS, case_id, steps)
 
 
+def publish_catalog(rt: Runtime, year: int = START.year, organ: str = "某市人民政府") -> int:
+    """A published 决策事项目录 of ``organ`` listing the item the major_decision samples cite (v3 links to it)."""
+    from procedures.decision_catalog import samples as catalog
+
+    case_id = services.open_case(rt, ORGAN, **catalog.case_fields(year, organ))["id"]
+    apply(rt, case_id, catalog.walk(year))
+    return int(case_id)
+
+
+def catalog_linked(rt: Runtime, jurisdiction: str | None) -> bool:
+    return bool(rt.registry.profile(jurisdiction or "national").values().get("catalog_linked"))
+
+
 def state_of(rt: Runtime, case_id: int) -> str:
     return services.case_view(rt, case_id)["state"]

@@ -61,7 +61,8 @@ class Field:
     # Filled by the engine, never by a client: "case_chain_head" stamps the hash of the case's event
     # chain at the moment of recording (条例 art. 33 archiving, rule MD-35); "sequence" receives the
     # number the record type's ``Numbering`` assigns (三统一: 统一编号).
-    server_set: Literal["case_chain_head", "sequence"] | None = None
+    # "reference" receives what the record type's ``Reference`` found ("case/record/sha256").
+    server_set: Literal["case_chain_head", "sequence", "reference"] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "label": self.label, "required": self.required}
@@ -96,6 +97,35 @@ class Numbering:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """The record must name a current record in a case of another procedure — e.g. a decision's catalog
+    entry names an item of the organ's published catalog (决策事项目录).
+
+    Checked when the record is added (then the found record is stamped into ``into`` as
+    ``"<case id>/<record id>/<sha256>"``, so the link is part of the chained record): the other case is of
+    ``procedure``, has the same ``same_case`` columns (e.g. the decision organ), is in one of ``in_states``;
+    its current ``record_type`` record has the same values for each ``(this field, that field)`` pair of
+    ``match`` and the values of ``where``. ``required_when`` names a profile flag: when it is false the
+    reference is not looked up (the jurisdiction does not manage that register in juece).
+    """
+
+    procedure: str
+    record_type: str
+    match: tuple[tuple[str, str], ...]
+    into: str
+    in_states: tuple[str, ...] = ()
+    where: tuple[tuple[str, Any], ...] = ()
+    same_case: tuple[Literal["decision_organ", "undertaking_unit", "jurisdiction"], ...] = ("decision_organ",)
+    required_when: str | None = None
+    label: str = "关联记录"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"procedure": self.procedure, "record_type": self.record_type, "match": [list(m) for m in self.match],
+                "into": self.into, "in_states": list(self.in_states), "where": [list(w) for w in self.where],
+                "same_case": list(self.same_case), "required_when": self.required_when, "label": self.label}
+
+
+@dataclass(frozen=True)
 class RecordType:
     name: str
     label: str
@@ -104,6 +134,7 @@ class RecordType:
     roles: tuple[str, ...]
     accepted_in: tuple[str, ...]
     numbering: Numbering | None = None
+    reference: Reference | None = None
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -140,7 +171,22 @@ class RecordType:
         }
         if self.numbering:
             out["numbering"] = self.numbering.to_dict()
+        if self.reference:
+            out["reference"] = self.reference.to_dict()
         return out
+
+    def reference_problems(self) -> list[str]:
+        spec = self.reference
+        stamped = [f.name for f in self.fields if f.server_set == "reference"]
+        if spec is None:
+            return [f"record type '{self.name}': field '{n}' is a reference but there is none" for n in stamped]
+        problems = []
+        if stamped != [spec.into]:
+            problems.append(f"record type '{self.name}': the reference goes into '{spec.into}', which must be its "
+                            "one field with server_set='reference'")
+        problems += [f"record type '{self.name}': reference field '{mine}' is not a required field"
+                     for mine, _theirs in spec.match if not (self.field(mine) and self.field(mine).required)]  # type: ignore[union-attr]
+        return problems
 
 
 @dataclass(frozen=True)
@@ -268,6 +314,7 @@ class Procedure:
 
     def parameters_used(self) -> set[str]:
         used = set().union(*(r.check.parameters() for r in self.rules))
+        used |= {t.reference.required_when for t in self.record_types if t.reference and t.reference.required_when}
         return used | {d.days.name for d in self.deadlines if isinstance(d.days, Param)}
 
     # -- validation ---------------------------------------------------------------------------------
@@ -305,6 +352,7 @@ class Procedure:
                 if s not in states
             ]
             problems += record_type.numbering_problems()
+            problems += record_type.reference_problems()
         known_types = {r.name for r in self.record_types}
         known = {"trigger": {t.name for t in self.triggers}, "attribute": {a.name for a in self.attributes}}
         for rule in self.rules:

@@ -108,6 +108,7 @@ class ProcedureRegistry:
         if DEFAULT_PROFILE not in self._profiles:
             raise DefinitionError(f"the '{DEFAULT_PROFILE}' profile is required")
         self._check_parameters()
+        self._check_references()
         self._machines = {key: build_machine(p) for key, p in self._procedures.items()}
         self._calendar = calendar or ChineseStatutoryCalendar()
         self._calendars: dict[str, StatutoryCalendar] = {}
@@ -127,6 +128,30 @@ class ProcedureRegistry:
                     f"profile '{profile.name}' lacks parameter '{m}' used by {procedure.name} v{procedure.version}"
                     for m in sorted(missing)
                 ]
+        if problems:
+            raise DefinitionError("; ".join(problems), problems=problems)
+
+    def _check_references(self) -> None:
+        problems = []
+        for procedure in self._procedures.values():
+            for kind in procedure.record_types:
+                spec = kind.reference
+                if spec is None:
+                    continue
+                targets = [p for (name, _v), p in self._procedures.items() if name == spec.procedure]
+                where = f"{procedure.name} v{procedure.version} '{kind.name}'"
+                if not targets:
+                    problems.append(f"{where} references unknown procedure '{spec.procedure}'")
+                    continue
+                for target in targets:
+                    other = target.record_type(spec.record_type)
+                    if other is None:
+                        problems.append(f"{where}: {target.name} v{target.version} has no '{spec.record_type}'")
+                        continue
+                    problems += [f"{where}: {target.name} '{spec.record_type}' has no field '{theirs}'"
+                                 for _mine, theirs in spec.match if other.field(theirs) is None]
+                    problems += [f"{where}: {target.name} has no state '{s}'" for s in spec.in_states
+                                 if target.state(s) is None]
         if problems:
             raise DefinitionError("; ".join(problems), problems=problems)
 

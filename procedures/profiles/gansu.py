@@ -11,6 +11,9 @@ MAJOR_DECISION = {
     "catalog_required": Parameter(
         True, f"{SEED} (九)：建立重大决策清单制度，实行重大行政决策目录化、档案化管理"
     ),
+    "catalog_linked": Parameter(
+        True, f"{SEED} (九)：实行重大行政决策目录化、档案化管理 (the catalog is kept in juece)"
+    ),
     "annual_post_evaluation_minimum": Parameter(
         2, f"{SEED} (十一)：2017年，市州、县市区政府选取至少2件重大决策，开展实施情况后评估"
     ),

@@ -10,6 +10,9 @@ SEED = "辽宁省法治政府建设“十三五”规划（辽政办发〔2016�
 MAJOR_DECISION = {
     "catalog_required": Parameter(True, f"{SEED} 第14项：决策事项目录管理（提出、调整、公布）"),
     "legal_opinion_letter_required": Parameter(True, f"{SEED} 第17项：推行合法性审查法律意见书制度"),
+    "catalog_linked": Parameter(
+        True, f"{SEED} 第14项：目录管理（提出、调整、公布） (the catalog is kept in juece)"
+    ),
     "meeting_types": Parameter(
         {
             "government": ["executive_meeting", "plenary_meeting"],

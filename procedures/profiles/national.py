@@ -53,6 +53,11 @@ MAJOR_DECISION = {
     "legal_opinion_letter_required": Parameter(
         False, "not in the 条例; 辽宁 推行合法性审查法律意见书制度 (seed 003 #17)"
     ),
+    "catalog_linked": Parameter(
+        False,
+        f"{TIAOLI}第三条第三款 makes the catalog optional (可以); a jurisdiction that keeps its catalog in juece "
+        "sets this, and catalog entries must then name a published item (major_decision v3)",
+    ),
     "annual_post_evaluation_minimum": Parameter(
         None,
         f"{TIAOLI}第三十六条: post-evaluation is case by case; 甘肃 set a yearly minimum (seed 000 (十一)); "
@@ -111,11 +116,13 @@ NORMATIVE_DOCUMENT: dict[str, Parameter] = {
 
 ENFORCEMENT_REVIEW = {
     "penalty_decision_due_days": Parameter(
-        90, "《行政处罚法》(2021)第六十条：行政机关应当自行政处罚案件立案之日起九十日内作出行政处罚决定"
-            "（法律、法规、规章另有规定的，从其规定）",
+        90,
+        "《行政处罚法》(2021)第六十条：行政机关应当自行政处罚案件立案之日起九十日内作出行政处罚决定"
+        "（法律、法规、规章另有规定的，从其规定）",
     ),
     "enforcement_review_due_working_days": Parameter(
-        None, "no time limit for the review in 《行政处罚法》第五十八条 or in any source read (rulebook §4.2)",
+        None,
+        "no time limit for the review in 《行政处罚法》第五十八条 or in any source read (rulebook §4.2)",
     ),
     "enforcement_review_before_party_notice": Parameter(
         False,
@@ -136,24 +143,30 @@ ENFORCEMENT_REVIEW = {
 
 CONTRACT_REVIEW = {
     "contract_review_required": Parameter(
-        False, "no national text on government-contract review was read (rulebook §4.3); "
-               "潜江 (seed 001 #8) and 丽水 (seed 002 三(二)) require it",
+        False,
+        "no national text on government-contract review was read (rulebook §4.3); "
+        "潜江 (seed 001 #8) and 丽水 (seed 002 三(二)) require it",
     ),
     "contract_counterparty_investigation_required": Parameter(
-        False, "no national text read (rulebook §4.3); 潜江 requires it (seed 001 #8)",
+        False,
+        "no national text read (rulebook §4.3); 潜江 requires it (seed 001 #8)",
     ),
     "contract_technical_argumentation_required": Parameter(
-        False, "no national text read (rulebook §4.3); 潜江 requires it for technical questions (seed 001 #8)",
+        False,
+        "no national text read (rulebook §4.3); 潜江 requires it for technical questions (seed 001 #8)",
     ),
     "contract_department_consultation_required": Parameter(
-        False, "no national text read (rulebook §4.3); 潜江 requires it (seed 001 #8)",
+        False,
+        "no national text read (rulebook §4.3); 潜江 requires it (seed 001 #8)",
     ),
     "contract_ppp_review_required": Parameter(
-        False, "no national text read (rulebook §4.3); 丽水 reviews PPP implementation plans and agreements "
-               "(seed 002 三(二))",
+        False,
+        "no national text read (rulebook §4.3); 丽水 reviews PPP implementation plans and agreements "
+        "(seed 002 三(二))",
     ),
     "contract_filing_required": Parameter(
-        False, "no national text read (rulebook §4.3); 丽水 实行重大行政合同备案制度 (seed 002 三(二))",
+        False,
+        "no national text read (rulebook §4.3); 丽水 实行重大行政合同备案制度 (seed 002 三(二))",
     ),
     "contract_review_due_working_days": Parameter(
         None,

@@ -11,6 +11,9 @@ MAJOR_DECISION = {
     "catalog_required": Parameter(
         True, f"{SEED} 第9项：实施重大行政决策目录化管理…每年年初…报送本年度…重大行政决策事项目录"
     ),
+    "catalog_linked": Parameter(
+        True, f"{SEED} 第9项：实施重大行政决策目录化管理 (the catalog is kept in juece)"
+    ),
     "legality_pre_review_required": Parameter(
         True, f"{SEED} 第10项：提交市政府研究之前必须经承办部门组织合法性初审"
     ),
@@ -18,7 +21,9 @@ MAJOR_DECISION = {
 }
 
 NORMATIVE_DOCUMENT = {
-    "integrity_assessment_required": Parameter(True, f"{SEED} 第6项：未经…制度廉洁性评估的不得提交市政府决策"),
+    "integrity_assessment_required": Parameter(
+        True, f"{SEED} 第6项：未经…制度廉洁性评估的不得提交市政府决策"
+    ),
     "document_expert_argument_required": Parameter(True, f"{SEED} 第6项：未经…专家论证…的不得提交市政府决策"),
     "document_risk_assessment_required": Parameter(True, f"{SEED} 第6项：未经…风险评估…的不得提交市政府决策"),
     "filing_due_days": Parameter(
@@ -30,7 +35,8 @@ ENFORCEMENT_REVIEW: dict[str, Parameter] = {}
 
 CONTRACT_REVIEW = {
     "contract_review_required": Parameter(
-        True, f"{SEED} 第8项：合同承办单位应当在合同签订前对合同进行合法性审查，未经合法性审查或经审查认定不合法的，不得签订"
+        True,
+        f"{SEED} 第8项：合同承办单位应当在合同签订前对合同进行合法性审查，未经合法性审查或经审查认定不合法的，不得签订",
     ),
     "contract_counterparty_investigation_required": Parameter(
         True, f"{SEED} 第8项：应对合同相对方的主体资格、资质资信、经营状况、履约能力等进行调查"

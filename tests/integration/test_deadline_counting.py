@@ -150,3 +150,12 @@ def test_juece_deadlines_lists_overdue_ones_with_their_computation(clock_rt, clo
     assert f"case {case_id:>5}  DL-working" in result.output and "OVERDUE" in result.output
     assert "自「start」于 2026-02-12起后5个工作日" in result.output
     assert result.output.strip().endswith("2 deadline(s)")
+
+
+def test_a_deadline_counted_from_a_record_date_reaches_the_overdue_list_when_recorded(clock_rt, clock):
+    case_id = _open_and_start(clock_rt, clock, "2026-11-20")  # its own deadlines fall due on 11-27 and 11-30
+    clock.now = beijing("2026-11-21")
+    assert case_id not in [c["id"] for c in services.list_cases(clock_rt, overdue=True)[0]]
+    services.add_record(clock_rt, UNDERTAKING, case_id, record_type="notice", data={"expires_on": "2026-12-05"})
+    # The reminder fell due on 11-05: the case is on the overdue list at once, not at its next transition.
+    assert case_id in [c["id"] for c in services.list_cases(clock_rt, overdue=True)[0]]

@@ -16,7 +16,7 @@ import pytest
 
 from procedures.major_decision import VERSIONS, samples
 from procedures.major_decision.samples import LEGAL, ORGAN, UNDERTAKING, Step
-from tests.conftest import ACTORS, START, apply, open_case, state_of
+from tests.conftest import ACTORS, START, apply, catalog_linked, open_case, publish_catalog, state_of
 from workflow import services
 from workflow.errors import RequirementsUnmet
 from workflow.services import Actor, Runtime
@@ -207,6 +207,8 @@ def build(rt: Runtime, trigger: str, attrs: dict[str, Any] | None = None, change
     steps = prefix(trigger, **{k: v for k, v in attrs.items() if k in ALL_REQUIRED})
     for changed in changes:
         steps = changed(steps)
+    if catalog_linked(rt, attrs.get("jurisdiction")):
+        publish_catalog(rt)  # the jurisdiction's catalog entries must name a published item (v3)
     case_id = open_case(rt, **attrs)
     apply(rt, case_id, steps)
     return case_id

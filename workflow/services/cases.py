@@ -27,6 +27,7 @@ from workflow.ledger import (
     parse_time,
     record_hash,
 )
+from workflow.rules import DateOf
 from workflow.services.common import (
     LockedCase,
     _append,
@@ -36,6 +37,7 @@ from workflow.services.common import (
     _snapshot,
 )
 from workflow.services.numbering import assign_number
+from workflow.services.references import resolve_reference
 from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import CaseSnapshot, RecordView, legal_date
 from workflow.validation import MAX_ID, is_clean_text, validate_attributes, validate_record_data
@@ -134,6 +136,7 @@ def add_record(
                 clean[f.name] = case.head_hash
         _check_supersedes(session, case_id, record_type, supersedes, reason)
         assign_number(session, definition, kind, clean, supersedes)
+        resolve_reference(session, case, kind, clean)
         _check_uploaded(session, files)
         digest = record_hash(record_type=record_type, data=clean, supersedes=supersedes, attachments=files)
         reason = reason.strip() if reason else None
@@ -156,6 +159,13 @@ def add_record(
                 **({"attachments": files} if files else {}),
             }
         }
+        if any(isinstance(d.starts_on, DateOf) and d.starts_on.record_type == record_type for d in definition.deadlines):
+            # A deadline counted from a date in this record (e.g. a document's expiry) starts or moves now:
+            # keep the case row's earliest due date right for the overdue list.
+            snapshot = _snapshot(session, case_id)
+            snapshot.apply({"seq": case.head_seq + 1, "at": parse_time(at), "actor": actor.name, "role": actor.role,
+                            "kind": EventKind.RECORD_ADDED, "payload": payload, "hash": ""})
+            case.next_due_on = rt.registry.next_due_on(snapshot)
         event = _append(session, rt, case=case, kind=EventKind.RECORD_ADDED, payload=payload, actor=actor, at=at)
         view = RecordView(
             id=record_id, type=record_type, data=clean, sha256=digest, seq=event["seq"], recorded_at=parse_time(at),
