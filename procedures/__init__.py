@@ -12,6 +12,7 @@ import pkgutil
 from types import ModuleType
 
 from procedures.profiles import PROFILES
+from procedures.reports import ANNUAL
 from workflow.calendar import ChineseStatutoryCalendar
 from workflow.definition import Procedure
 from workflow.registry import ProcedureRegistry
@@ -36,4 +37,4 @@ def all_procedures() -> list[Procedure]:
 
 def build_registry(calendar: ChineseStatutoryCalendar | None = None) -> ProcedureRegistry:
     """Validate and register every procedure version and profile (raises DefinitionError if any is wrong)."""
-    return ProcedureRegistry(all_procedures(), PROFILES, calendar)
+    return ProcedureRegistry(all_procedures(), PROFILES, calendar, reports=(ANNUAL,))

@@ -10,11 +10,12 @@ from typing import Any
 
 import click
 
+from procedures.reports import CATALOG_REGISTER
 from web.bootstrap import make_runtime
 from workflow import dossier_verify, services
 from workflow.adapters.db import database_url, upgrade
 from workflow.errors import WorkflowError
-from workflow.services import Runtime, checkpoints, schedule
+from workflow.services import Runtime, checkpoints, reports, schedule
 from workflow.services.dossier import build_dossier
 
 
@@ -268,6 +269,50 @@ def case_export(case_id: int, output: str | None) -> None:
     target = Path(output or name)
     target.write_bytes(content)
     click.echo(f"wrote {target} ({len(content)} bytes)")
+
+
+# -- reports ----------------------------------------------------------------------------------------
+
+
+@main.group(cls=_Group)
+def report() -> None:
+    """Annual statistics."""
+
+
+@report.command("annual")
+@click.option("--year", type=int, required=True)
+@click.option("--organ", default=None, help="one decision organ (default: all)")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of a table")
+@click.option("--json", "as_json", is_flag=True)
+def report_annual(year: int, organ: str | None, as_csv: bool, as_json: bool) -> None:
+    """The year's figures (legality opinions, hearings, documents filed on time…) and the yearly minimums."""
+    result = reports.annual_report(_rt(), year, organ)
+    if as_json:
+        _dump(result)
+        return
+    if as_csv:
+        click.echo(reports.annual_report_csv(result), nl=False)
+        return
+    click.echo(f"{result['title']['zh']} {year} — {organ or '全部决策机关 all organs'} ({result['cases']} case(s))")
+    for counter in result["counters"]:
+        detail = ", ".join(f"{k} {v}" for k, v in counter["breakdown"].items())
+        click.echo(f"  {counter['value']:>5}  {counter['label']['zh']}{f'  ({detail})' if detail else ''}")
+    for check in result["checks"]:
+        mark = "ok  " if check["ok"] else "SHORT"
+        click.echo(f"  {mark} {check['label']['zh']}: {check['actual']} / {check['required']} ({check['jurisdiction']})")
+
+
+@main.group(cls=_Group)
+def catalog() -> None:
+    """决策事项目录."""
+
+
+@catalog.command("show")
+@click.option("--organ", required=True)
+@click.option("--year", type=int, required=True)
+def catalog_show(organ: str, year: int) -> None:
+    """The organ's catalog for the year: items, their state, and the decision cases naming each."""
+    _dump(reports.register_view(_rt(), organ=organ, year=year, **CATALOG_REGISTER))
 
 
 # -- dossiers and checkpoints -----------------------------------------------------------------------

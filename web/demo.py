@@ -63,6 +63,26 @@ def _scenarios() -> list[tuple[str, dict[str, Any], list[Step], bool]]:
     ]
 
 
+def _other_procedures() -> list[tuple[dict[str, Any], dict[str, Any], list[Step]]]:
+    """One case of each other procedure, walked to its end by its own sample walk: (fields, attributes, steps)."""
+    from procedures.contract_review import samples as contract
+    from procedures.decision_catalog import samples as catalog
+    from procedures.enforcement_review import samples as enforcement
+    from procedures.minutes_review import samples as minutes
+    from procedures.normative_document import samples as normative
+
+    return [
+        (catalog.case_fields(2026), {}, catalog.walk(2026)),
+        ({**normative.case_fields(), "title": "某市城市道路临时占用管理规定（演示：潜江规则，已报备）"},
+         {"jurisdiction": "qianjiang"}, normative.walk_to_in_force(START, integrity=True, experts=True, risk=True)),
+        (enforcement.case_fields("某化工有限公司违法排放大气污染物案（演示：法制审核）"), enforcement.CASE_ATTRIBUTES,
+         enforcement.walk(START)),
+        (contract.case_fields("城区污水处理厂PPP项目合同（演示：丽水规则，已备案）"),
+         {**contract.CASE_ATTRIBUTES, "jurisdiction": "lishui"}, contract.walk(START)),
+        (minutes.case_fields("市政府第12次常务会议纪要（演示：合法性审查后印发）"), minutes.CASE_ATTRIBUTES, minutes.walk(START)),
+    ]
+
+
 def apply_steps(rt: Runtime, actors: dict[str, Actor], case_id: int, steps: list[Step]) -> None:
     """Run sample steps through the service layer, each its own transaction, as the role's actor."""
     for step in steps:
@@ -95,5 +115,14 @@ def load_demo(rt: Runtime) -> list[int]:
                 pass  # refused on purpose: the attempt log shows the try to skip a failed review
             else:
                 raise AssertionError(f"demo case {case['id']}: the last step should have been refused")
+        ids.append(case["id"])
+    for fields, attributes, steps in _other_procedures():
+        found, _ = services.list_cases(rt, q=fields["title"], limit=1)
+        if found:
+            ids.append(found[0]["id"])
+            continue
+        opener = actors[ORGAN] if fields["procedure"] == "decision_catalog" else actors[UNDERTAKING]
+        case = services.open_case(rt, opener, attributes=attributes, **fields)
+        apply_steps(rt, actors, case["id"], steps)
         ids.append(case["id"])
     return ids

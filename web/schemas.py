@@ -373,3 +373,73 @@ class ComplianceSchema(Schema):
 class HealthSchema(Schema):
     ok = fields.Boolean(required=True)
     database = fields.String(required=True)
+
+
+class AnnualReportQuerySchema(StrictSchema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    organ = fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "a decision organ; all if absent"})
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class ReportCounterSchema(Schema):
+    id = fields.String(required=True)
+    label = fields.Nested(LabelSchema, required=True)
+    kind = fields.String(required=True)
+    sources = fields.List(fields.Raw(), required=True)
+    by = fields.String(allow_none=True, required=True)
+    value = fields.Integer(required=True)
+    breakdown = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class ReportCheckSchema(Schema):
+    id = fields.String(required=True)
+    label = fields.Nested(LabelSchema, required=True)
+    jurisdiction = fields.String(required=True)
+    counter = fields.String(required=True)
+    required = fields.Integer(required=True)
+    actual = fields.Integer(required=True)
+    ok = fields.Boolean(required=True)
+    source = fields.String(required=True)
+
+
+class AnnualReportSchema(Schema):
+    report = fields.String(required=True)
+    title = fields.Nested(LabelSchema, required=True)
+    year = fields.Integer(required=True)
+    organ = fields.String(allow_none=True, required=True)
+    cases = fields.Integer(required=True)
+    generated_at = fields.String(required=True)
+    counters = fields.List(fields.Nested(ReportCounterSchema), required=True)
+    checks = fields.List(fields.Nested(ReportCheckSchema), required=True, metadata={"description": "yearly minimums"})
+
+
+class CatalogQuerySchema(StrictSchema):
+    organ = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class LinkedCaseSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    state = fields.String(required=True)
+
+
+class RegisterEntrySchema(Schema):
+    record_id = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    data = fields.Dict(required=True)
+    linked_cases = fields.List(fields.Nested(LinkedCaseSchema), required=True)
+
+
+class RegisterSchema(Schema):
+    case_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    state = fields.String(required=True)
+    entries = fields.List(fields.Nested(RegisterEntrySchema), required=True)
+
+
+class CatalogViewSchema(Schema):
+    procedure = fields.String(required=True)
+    organ = fields.String(required=True)
+    year = fields.Integer(required=True)
+    registers = fields.List(fields.Nested(RegisterSchema), required=True)

@@ -23,12 +23,14 @@ from workflow.errors import (
     CalendarYearMissing,
     DefinitionError,
     InvalidTransition,
+    NotFound,
     ProcedureNotFound,
     ProfileNotFound,
 )
 from workflow.ledger import canonical
 from workflow.rules import Context
 from workflow.snapshot import CaseSnapshot
+from workflow.statistics import Report
 
 DEFAULT_PROFILE = "national"
 
@@ -97,6 +99,7 @@ class ProcedureRegistry:
         procedures: Iterable[Procedure],
         profiles: Iterable[Profile],
         calendar: ChineseStatutoryCalendar | None = None,
+        reports: Iterable[Report] = (),
     ) -> None:
         self._procedures: dict[tuple[str, int], Procedure] = {}
         for procedure in procedures:
@@ -109,6 +112,8 @@ class ProcedureRegistry:
             raise DefinitionError(f"the '{DEFAULT_PROFILE}' profile is required")
         self._check_parameters()
         self._check_references()
+        self._reports = {r.name: r for r in reports}
+        self._check_reports()
         self._machines = {key: build_machine(p) for key, p in self._procedures.items()}
         self._calendar = calendar or ChineseStatutoryCalendar()
         self._calendars: dict[str, StatutoryCalendar] = {}
@@ -128,6 +133,38 @@ class ProcedureRegistry:
                     f"profile '{profile.name}' lacks parameter '{m}' used by {procedure.name} v{procedure.version}"
                     for m in sorted(missing)
                 ]
+        if problems:
+            raise DefinitionError("; ".join(problems), problems=problems)
+
+    def report(self, name: str) -> Report:
+        try:
+            return self._reports[name]
+        except KeyError:
+            raise NotFound(f"no report named '{name}'", report=name, available=sorted(self._reports)) from None
+
+    def _check_reports(self) -> None:
+        problems = []
+        for report in self._reports.values():
+            ids = {c.id for c in report.counters}
+            for counter in report.counters:
+                for source in counter.sources:
+                    name, part = (source, None) if isinstance(source, str) else source
+                    versions = [p for (n, _v), p in self._procedures.items() if n == name]
+                    if not versions:
+                        problems.append(f"report {report.name} counter {counter.id}: unknown procedure '{name}'")
+                        continue
+                    known = {
+                        "fired": {t.name for p in versions for t in p.triggers},
+                        "recorded": {r.name for p in versions for r in p.record_types},
+                        "deadline": {d.id for p in versions for d in p.deadlines},
+                    }.get(counter.kind)
+                    if known is not None and part not in known:
+                        problems.append(f"report {report.name} counter {counter.id}: {name} has no {counter.kind} '{part}'")
+            for minimum in report.minimums:
+                if minimum.counter not in ids:
+                    problems.append(f"report {report.name} minimum {minimum.id}: unknown counter '{minimum.counter}'")
+                problems += [f"report {report.name} minimum {minimum.id}: profile '{p.name}' lacks '{minimum.parameter}'"
+                             for p in self._profiles.values() if minimum.parameter not in p.parameters]
         if problems:
             raise DefinitionError("; ".join(problems), problems=problems)
 

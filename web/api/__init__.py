@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from web.api import attachments, audit, cases, procedures, records, transitions
+from web.api import attachments, audit, cases, procedures, records, reports, transitions
 
-BLUEPRINTS = (procedures.blp, cases.blp, records.blp, transitions.blp, audit.blp, attachments.blp)
+BLUEPRINTS = (procedures.blp, cases.blp, records.blp, transitions.blp, audit.blp, attachments.blp, reports.blp)
 
 # Endpoints whose POST body is multipart/form-data rather than a JSON object.
 MULTIPART_ENDPOINTS = {"attachments.Upload"}
