@@ -211,7 +211,15 @@ def case_verify(case_id: int | None) -> None:
     else:
         everything = services.verify_all(rt)
         results, global_result = everything["cases"], everything["global"]
-    ok = True
+        numbering, signed = everything["numbering"], everything["checkpoints"]
+        click.echo(f"{'OK     ' if numbering['ok'] else 'BROKEN '} numbering: {numbering['numbered_records']} "
+                   f"numbered record(s) in {numbering['scopes']} register(s)")
+        for problem in numbering["problems"]:
+            click.echo(f"          {problem}")
+        click.echo(f"{'OK     ' if signed['ok'] else 'BROKEN '} checkpoints: {signed['checked']} checked")
+        for failure in signed["failures"]:
+            click.echo(f"          checkpoint at {failure['global_seq']}: {'; '.join(failure['problems'])}")
+    ok = True if case_id is not None else numbering["ok"] and signed["ok"]
     for r in results:
         ok &= r["ok"]
         click.echo(_verdict(f"case {r['case_id']}", r))
