@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
+from procedures import all_procedures
 from procedures.major_decision import samples
-from procedures.major_decision.v2 import PROCEDURE
 from procedures.profiles.national import NATIONAL
 from tests.conftest import ORGAN, START, UNDERTAKING, apply, open_case
 from workflow import services
@@ -57,7 +57,7 @@ def test_profile_values_are_pinned_to_the_case(rt, clock):
     case_id = open_case(rt)
     looser = dataclasses.replace(NATIONAL, version=2, parameters={**NATIONAL.parameters,
                                                                   "catalog_required": Parameter(False, "test")})
-    later = Runtime(db=rt.db, registry=ProcedureRegistry([PROCEDURE], [looser]), clock=clock)
+    later = Runtime(db=rt.db, registry=ProcedureRegistry(all_procedures(), [looser]), clock=clock)
     services.add_record(later, ORGAN, case_id, record_type="initiation_decision",
                         data={"decided_on": "2026-05-01", "undertaking_unit": "某市交通运输局"})
     unmet = [u["rule"] for u in services.case_view(later, case_id)["next"][0]["unmet"]]

@@ -35,7 +35,10 @@ def test_demo_is_idempotent_and_verifies(run):
     second = run("demo").stdout
     assert second.count("case ") == first.count("case ")
     listing = run("case", "list").stdout
-    assert "4 case(s)" in listing
+    # four major decisions, the catalog, and one case of each other procedure
+    assert "9 case(s)" in listing
+    for state in ("published", "in_force", "decided", "filed", "issued"):
+        assert f"state {state}" in first, state
     verify = run("case", "verify")
     assert "OK      global chain" in verify.stdout
     attempts = json.loads(run("case", "attempts", "2").stdout)
@@ -51,9 +54,10 @@ def test_user_add_prints_only_the_token(run):
 
 
 def test_procedures_commands(run):
-    assert "major_decision v2" in run("procedures", "list").stdout
+    listed = run("procedures", "list").stdout
+    assert "major_decision v3" in listed and "normative_document v1" in listed and "decision_catalog v1" in listed
     checked = run("procedures", "check").stdout
-    assert "ok  major_decision v1" in checked and "ok  major_decision v2" in checked
+    assert all(f"ok  major_decision v{v}" in checked for v in (1, 2, 3))
     diagram = run("procedures", "diagram", "major_decision").stdout
     assert "stateDiagram-v2" in diagram and "决策动议 proposed" in diagram
 
