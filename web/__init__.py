@@ -10,7 +10,7 @@ from flask_smorest import Api
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
-from web import auth, errors, pages
+from web import auth, errors, pages, security
 from web.api import BLUEPRINTS, MULTIPART_ENDPOINTS
 from web.bootstrap import make_runtime, start_checkpoint_timer
 from web.config import Settings
@@ -69,7 +69,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     api_blueprints = {b.name for b in BLUEPRINTS}
     # Authentication first: a request without a valid token learns nothing else about the API (401).
     app.before_request(lambda: auth.authenticate_request() if request.blueprint in api_blueprints else None)
+    # Then the token's write rate (429), before anything of the request is looked at.
+    app.before_request(lambda: security.limit_writes() if request.blueprint in api_blueprints else None)
     app.before_request(_require_json_object)
+    security.register(app, settings)  # headers on every response (web/security.py)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:

@@ -74,9 +74,52 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, help="undertaking_unit, legal_office, decision_organ, auditor or admin")
-def user_add(name: str, role: str) -> None:
+@click.option("--expires-in", "expires_in", type=click.IntRange(1, 3650), metavar="DAYS",
+              help="the token stops working after DAYS days (default: when revoked)")
+def user_add(name: str, role: str, expires_in: int | None) -> None:
     """Create a user and print its API token (only once: just its hash is stored)."""
-    click.echo(services.add_user(_rt(), name, role))
+    click.echo(services.add_user(_rt(), name, role, expires_in_days=expires_in))
+
+
+# -- tokens -----------------------------------------------------------------------------------------
+
+
+@main.group(cls=_Group)
+def token() -> None:
+    """API tokens: issue, list, revoke (each issue and revocation is an event of the global chain)."""
+
+
+@token.command("issue")
+@click.argument("name")
+@click.option("--expires-in", "expires_in", type=click.IntRange(1, 3650), metavar="DAYS",
+              help="the token stops working after DAYS days (default: when revoked)")
+def token_issue(name: str, expires_in: int | None) -> None:
+    """Issue another token for user NAME and print it (only once: just its hash is stored)."""
+    click.echo(services.issue_token(_rt(), name, expires_in_days=expires_in))
+
+
+@token.command("list")
+@click.option("--user", "user_name", help="only this user's tokens")
+@click.option("--json", "as_json", is_flag=True)
+def token_list(user_name: str | None, as_json: bool) -> None:
+    """Every token: id, user, role, issued, expiry, revocation (never the token itself)."""
+    found = services.list_tokens(_rt(), user=user_name)
+    if as_json:
+        _dump(found)
+        return
+    for t in found:
+        state = "active" if t["active"] else ("revoked " + t["revoked_at"] if t["revoked_at"] else "expired")
+        click.echo(f"{t['id']:>5}  {t['user']:<24} {t['role']:<17} issued {t['created_at']}  "
+                   f"expires {t['expires_at'] or 'never'}  {state}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@click.option("--reason", help="why (kept in the token_revoked event)")
+def token_revoke(token_id: int, reason: str | None) -> None:
+    """Revoke token TOKEN_ID (see `juece token list`) at once: it answers 401 from the next request on."""
+    revoked = services.revoke_token(_rt(), token_id, reason=reason)
+    click.echo(f"token {revoked['id']} of {revoked['user']} revoked at {revoked['revoked_at']}")
 
 
 # -- procedures -------------------------------------------------------------------------------------

@@ -52,6 +52,10 @@ class Settings:
     signing_key_path: str = "instance/checkpoint-key.pem"
     # Sign the chain head this often (seconds) while the server runs; 0: only on demand and by `juece checkpoint sign`.
     checkpoint_interval: int = 3600
+    # How long an Idempotency-Key and its stored response are kept (seconds; "24h", "30m", "7d" also read).
+    idempotency_ttl: int = 24 * 3600
+    # Writes per token through the API, e.g. "60/minute", "1000/hour", "5/10s"; None (env "off"): no limit.
+    write_rate: str | None = "60/minute"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -69,4 +73,25 @@ class Settings:
             max_attachment_bytes=int(env.get("JUECE_MAX_ATTACHMENT_BYTES", defaults.max_attachment_bytes)),
             signing_key_path=env.get("JUECE_SIGNING_KEY", defaults.signing_key_path),
             checkpoint_interval=int(env.get("JUECE_CHECKPOINT_INTERVAL", defaults.checkpoint_interval)),
+            idempotency_ttl=duration_seconds(env.get("JUECE_IDEMPOTENCY_TTL", str(defaults.idempotency_ttl))),
+            write_rate=_off_or(env.get("JUECE_WRITE_RATE", defaults.write_rate)),
         )
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration_seconds(text: str) -> int:
+    """``"86400"``, ``"24h"``, ``"30m"``, ``"7d"`` or ``"90s"`` as seconds (at least 1)."""
+    value = text.strip().lower()
+    unit = _UNITS.get(value[-1:], None) if value else None
+    number = value[:-1] if unit else value
+    if not number.isdigit() or int(number) * (unit or 1) < 1:
+        raise ValueError(f"not a duration: {text!r} (e.g. 86400, 24h, 30m, 7d)")
+    return int(number) * (unit or 1)
+
+
+def _off_or(value: str | None) -> str | None:
+    if value is None or value.strip().lower() in ("", "0", "off", "none", "false", "no"):
+        return None
+    return value.strip()

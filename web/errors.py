@@ -24,6 +24,8 @@ STATUS: dict[type[wf.WorkflowError], int] = {
     wf.RecordNotAccepted: 409,
     wf.VersionMismatch: 412,
     wf.InvalidInput: 422,
+    wf.IdempotencyKeyReused: 422,
+    wf.TooManyRequests: 429,
     wf.UnsupportedMedia: 415,
     wf.TooLarge: 413,
     wf.CalendarYearMissing: 422,
@@ -61,7 +63,10 @@ def _workflow_error(error: wf.WorkflowError) -> Response:
         log.error("definition error: %s", error.message)
     else:
         log.info("refused %s: %s", error.code, error.message)
-    return error_response(status, error.code, error.message, **error.details)
+    response = error_response(status, error.code, error.message, **error.details)
+    if "retry_after" in error.details:
+        response.headers["Retry-After"] = str(error.details["retry_after"])
+    return response
 
 
 def _http_error(error: HTTPException) -> Response:

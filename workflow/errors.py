@@ -53,6 +53,10 @@ class AttachmentNotFound(NotFound):
     pass
 
 
+class TokenNotFound(NotFound):
+    pass
+
+
 class UnsupportedMedia(WorkflowError):
     """An upload whose bytes are not one of the accepted document types, or not the type it claims."""
 
@@ -109,3 +113,15 @@ class CalendarYearMissing(WorkflowError):
     """The statutory calendar has no schedule for the year; a working-day count would be a guess."""
 
     code = "calendar_year_missing"
+
+
+class IdempotencyKeyReused(WorkflowError):
+    """The user already used this Idempotency-Key for a different request (method, path, If-Match or body)."""
+
+    code = "idempotency_key_reused"
+
+
+class TooManyRequests(WorkflowError):
+    """The token wrote more often than the configured rate allows; ``retry_after`` says when it may again."""
+
+    code = "too_many_requests"

@@ -29,10 +29,12 @@ API = "/api/v1"
 
 
 def make_app(database_url: str, **config: Any) -> Flask:
-    """The real app on ``database_url`` with a fixed clock (after every sample date)."""
+    """The real app on ``database_url`` with a fixed clock (after every sample date). No write-rate limit
+    unless ``write_rate`` is given: the tests write far faster than any client should (tests/security)."""
     files = tempfile.mkdtemp(prefix="juece-files-")  # attachments and the checkpoint key, apart from the repo
     app = create_app({"database_url": database_url, "attachments_dir": f"{files}/attachments",
-                      "signing_key_path": f"{files}/checkpoint-key.pem", "checkpoint_interval": 0, **config})
+                      "signing_key_path": f"{files}/checkpoint-key.pem", "checkpoint_interval": 0,
+                      "write_rate": None, **config})
     app.extensions["juece"].clock = Clock()
     return app
 

@@ -11,6 +11,8 @@ from flask_smorest import Blueprint
 
 from web.api.docs import errors
 from web.auth import actor, runtime
+from web.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from web.idempotency import respond
 from web.schemas import AttachmentSchema, UploadSchema
 from workflow.services import attachments
 
@@ -30,8 +32,9 @@ def _allow_a_larger_body() -> None:
 class Upload(MethodView):
     @blp.arguments(UploadSchema, location="files")
     @blp.response(201, AttachmentSchema)
-    @errors(blp, 400, 401, 403, 413, 415, 422,
+    @errors(blp, 400, 401, 403, 413, 415, 422, 429,
             s415="the declared type is not accepted, or the bytes are not that type")
+    @blp.doc(parameters=[IDEMPOTENCY_KEY])
     def post(self, files: dict[str, Any]) -> Any:
         """Upload one file as multipart/form-data field ``file``; its part's Content-Type must match its bytes.
 
@@ -41,9 +44,9 @@ class Upload(MethodView):
         upload = files["file"]
         limit = current_app.config["JUECE_SETTINGS"].max_attachment_bytes
         content = upload.stream.read(limit + 1)
-        meta = attachments.upload_attachment(runtime(), actor(), content=content, filename=upload.filename,
-                                             content_type=upload.mimetype, max_bytes=limit)
-        return meta, 201
+        return respond(lambda key: attachments.upload_attachment(
+            runtime(), actor(), content=content, filename=upload.filename, content_type=upload.mimetype,
+            max_bytes=limit, idempotency=key), AttachmentSchema, 201)
 
 
 @blp.route("/<string:sha256>")

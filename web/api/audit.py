@@ -10,6 +10,8 @@ from flask_smorest import Blueprint
 from web.api.attachments import file_response
 from web.api.docs import errors
 from web.auth import actor, runtime
+from web.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from web.idempotency import respond
 from web.schemas import (
     AttemptSchema,
     AuditVerificationSchema,
@@ -25,6 +27,7 @@ from web.schemas import (
 from workflow import services
 from workflow.services import checkpoints
 from workflow.services.dossier import build_dossier
+from workflow.services.idempotency import idempotent_read
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trail")
 
@@ -111,17 +114,24 @@ class Checkpoints(MethodView):
         return rows
 
     @blp.response(201, CheckpointSchema)
-    @errors(blp, 401, 403, 422)
+    @errors(blp, 401, 403, 422, 429)
+    @blp.doc(parameters=[IDEMPOTENCY_KEY])
     def post(self) -> Any:
         """Sign the chain head now (administrator or legal office); the latest one if the head has not moved."""
-        return checkpoints.sign_checkpoint(runtime(), actor()), 201
+        return respond(lambda key: checkpoints.sign_checkpoint(runtime(), actor(), idempotency=key),
+                       CheckpointSchema, 201)
 
 
 @blp.route("/audit/checkpoints/verify")
 class VerifyCheckpoints(MethodView):
     @blp.arguments(VerifyCheckpointsInSchema)
     @blp.response(200, CheckpointsVerificationSchema)
-    @errors(blp, 400, 401, 422)
-    def post(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Check checkpoints kept outside the database against the chain: a removed or rewritten tail fails."""
-        return checkpoints.verify_checkpoints(runtime(), body["checkpoints"])
+    @errors(blp, 400, 401, 422, 429)
+    @blp.doc(parameters=[IDEMPOTENCY_KEY])
+    def post(self, body: dict[str, Any]) -> Any:
+        """Check checkpoints kept outside the database against the chain: a removed or rewritten tail fails.
+
+        Writes nothing; with an ``Idempotency-Key`` the answer is kept and replayed like a write's."""
+        return respond(lambda key: idempotent_read(
+            runtime(), key, lambda: checkpoints.verify_checkpoints(runtime(), body["checkpoints"])),
+            CheckpointsVerificationSchema, 200)

@@ -182,3 +182,29 @@ class ApiToken(Base):
     created_at: Mapped[str] = mapped_column(Stamp)
     expires_at: Mapped[str | None] = mapped_column(Stamp)
     revoked_at: Mapped[str | None] = mapped_column(Stamp)
+
+
+class IdempotencyKey(Base):
+    """A write request's ``Idempotency-Key`` and the response it got, stored in the write's own transaction,
+    so a retry with the same key gets that response back and writes nothing (docs/api.md#idempotency)."""
+
+    __tablename__ = "idempotency_keys"
+
+    actor: Mapped[str] = mapped_column(String(200), primary_key=True)  # the user the key belongs to
+    request_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(Hash)  # sha256 of method, path, If-Match and body
+    status: Mapped[int]
+    headers: Mapped[str] = mapped_column(Text)  # JSON object of the replayed headers (ETag, Location…)
+    body: Mapped[str] = mapped_column(Text)  # the response body exactly as sent
+    created_at: Mapped[str] = mapped_column(Stamp)
+    expires_at: Mapped[str] = mapped_column(Stamp, index=True)
+
+
+class RateCounter(Base):
+    """Writes counted per token in fixed windows, shared by every worker process (docs/operations.md#security)."""
+
+    __tablename__ = "rate_counters"
+
+    bucket: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_no: Mapped[int]  # the window's number: seconds since the epoch // window length
+    hits: Mapped[int]

@@ -18,7 +18,15 @@ from workflow.services.reads import (
     procedure_diagram,
 )
 from workflow.services.runtime import SYSTEM, Actor, Runtime, utc_now
-from workflow.services.users import add_user, authenticate, issue_token, list_users
+from workflow.services.users import (
+    add_user,
+    authenticate,
+    authenticate_token,
+    issue_token,
+    list_tokens,
+    list_users,
+    revoke_token,
+)
 
 __all__ = [
     "SYSTEM",
@@ -29,6 +37,7 @@ __all__ = [
     "add_user",
     "audit_view",
     "authenticate",
+    "authenticate_token",
     "case_as_of",
     "case_attempts",
     "case_events",
@@ -42,11 +51,13 @@ __all__ = [
     "fire_trigger",
     "issue_token",
     "list_cases",
+    "list_tokens",
     "list_users",
     "open_case",
     "open_case_and_view",
     "procedure_diagram",
     "replay",
+    "revoke_token",
     "timeline",
     "utc_now",
     "verify_all",

@@ -18,6 +18,7 @@ from workflow.adapters.orm import Attachment
 from workflow.errors import AttachmentNotFound, Forbidden, InvalidInput, TooLarge, UnsupportedMedia
 from workflow.ledger import EventKind, format_time
 from workflow.services.common import _append
+from workflow.services.idempotency import RequestKey, remember, replay_if_done
 from workflow.services.runtime import AUDITOR_ROLE, Actor, Runtime
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -61,8 +62,10 @@ def sniff_matches(content_type: str, content: bytes) -> bool:
 
 
 def upload_attachment(rt: Runtime, actor: Actor, *, content: bytes, filename: str | None, content_type: str | None,
-                      max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """Store a file and chain its upload; the same bytes uploaded again return the first upload, unchanged."""
+                      max_bytes: int = DEFAULT_MAX_BYTES, idempotency: RequestKey | None = None) -> dict[str, Any]:
+    """Store a file and chain its upload; the same bytes uploaded again return the first upload, unchanged.
+
+    ``idempotency``: the client's request key (``workflow.services.idempotency``)."""
     if actor.role == AUDITOR_ROLE:
         raise Forbidden("auditors read; they do not upload", allowed_roles=sorted(rt.roles() - {AUDITOR_ROLE}))
     if rt.blobs is None:
@@ -80,16 +83,18 @@ def upload_attachment(rt: Runtime, actor: Actor, *, content: bytes, filename: st
     digest = hashlib.sha256(content).hexdigest()
     name = safe_filename(filename)
     with rt.db.write() as session:
+        replay_if_done(session, rt, idempotency)
         existing = session.get(Attachment, digest)
         if existing is not None:
-            return attachment_dict(existing)
+            return remember(session, rt, idempotency, attachment_dict(existing))
         rt.blobs.put(content)  # before the row commits: a row never names bytes the store lacks
         at = format_time(rt.clock())
         payload = {"sha256": digest, "size": len(content), "content_type": declared, "filename": name}
         event = _append(session, rt, case=None, kind=EventKind.ATTACHMENT_UPLOADED, payload=payload, actor=actor, at=at)
         session.execute(insert(Attachment), {**payload, "uploaded_at": at, "uploaded_by": actor.name, "role": actor.role,
                                              "event_global_seq": event["global_seq"]})
-        return {**payload, "uploaded_at": at, "uploaded_by": actor.name, "role": actor.role}
+        return remember(session, rt, idempotency,
+                        {**payload, "uploaded_at": at, "uploaded_by": actor.name, "role": actor.role})
 
 
 def attachment_dict(row: Attachment) -> dict[str, Any]:

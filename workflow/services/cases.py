@@ -36,6 +36,7 @@ from workflow.services.common import (
     _required_texts,
     _snapshot,
 )
+from workflow.services.idempotency import RequestKey, remember, replay_if_done
 from workflow.services.numbering import assign_number
 from workflow.services.references import resolve_reference
 from workflow.services.runtime import Actor, Runtime
@@ -52,8 +53,13 @@ def open_case(
     decision_organ: str,
     undertaking_unit: str,
     attributes: Mapping[str, Any] | None = None,
+    idempotency: RequestKey | None = None,
 ) -> dict[str, Any]:
-    """Open a case pinned to the latest version of ``procedure``; the first event of its chain."""
+    """Open a case pinned to the latest version of ``procedure``; the first event of its chain.
+
+    ``idempotency``: the client's request key; its response is stored in this write's transaction
+    (``workflow.services.idempotency``), and a key used before replays instead of opening another case.
+    """
     definition = rt.registry.procedure(procedure)
     _require_role(actor, definition.case_opener_roles, f"open a '{procedure}' case")
     clean = validate_attributes(definition.attributes, attributes or {})
@@ -62,6 +68,7 @@ def open_case(
     fields = _required_texts(title=title, decision_organ=decision_organ, undertaking_unit=undertaking_unit)
     at = format_time(rt.clock())
     with rt.db.write() as session:
+        replay_if_done(session, rt, idempotency)
         new_id = session.connection().execute(
             insert(Case).returning(Case.id),
             {
@@ -87,7 +94,7 @@ def open_case(
             **fields,
         }
         _append(session, rt, case=case, kind=EventKind.CASE_OPENED, payload=payload, actor=actor, at=at)
-        return {"id": case.id, "state": case.state, "version": case.version}
+        return remember(session, rt, idempotency, {"id": case.id, "state": case.state, "version": case.version})
 
 
 _INSERT_RECORD = insert(Record).returning(Record.id)
@@ -105,14 +112,16 @@ def add_record(
     reason: str | None = None,
     expected_version: int | None = None,
     attachments: Sequence[str] | None = None,
+    idempotency: RequestKey | None = None,
 ) -> dict[str, Any]:
     """Add a record (never edited later: a correction is a new record that ``supersedes`` an old one).
 
     ``attachments``: the sha256 of files uploaded before (``upload_attachment``), in order.
+    ``idempotency``: the client's request key (see ``open_case``).
     """
     files = _attachment_list(attachments)
     with rt.db.write() as session:
-        case = _lock_case(session, rt, case_id, expected_version)
+        case = _lock_case(session, rt, case_id, expected_version, idempotency)
         at = format_time(rt.clock())  # read under the case lock, so a case's event times never run backwards
         definition = rt.registry.procedure(case.procedure, case.procedure_version)
         kind = definition.record_type(record_type)
@@ -171,7 +180,7 @@ def add_record(
             id=record_id, type=record_type, data=clean, sha256=digest, seq=event["seq"], recorded_at=parse_time(at),
             recorded_by=actor.name, role=actor.role, supersedes=supersedes, reason=reason, attachments=files,
         )
-        return {**view.to_dict(), "case_version": case.version}
+        return remember(session, rt, idempotency, {**view.to_dict(), "case_version": case.version})
 
 
 MAX_ATTACHMENTS = 50
@@ -258,8 +267,11 @@ def fire_trigger(
     trigger: str,
     note: str | None = None,
     expected_version: int | None = None,
+    idempotency: RequestKey | None = None,
 ) -> dict[str, Any]:
     """Fire a trigger if every rule guarding it holds; otherwise log the attempt and raise.
+
+    ``idempotency``: the client's request key (see ``open_case``); only a transition that happened is stored.
 
     Raises:
         InvalidTransition: the trigger does not leave the current state (logged as an attempt).
@@ -271,7 +283,7 @@ def fire_trigger(
         raise InvalidInput("the note must be text of at most 2000 characters", fields={"note": ["invalid"]})
     refusal: Exception | None = None
     with rt.db.write() as session:
-        case = _lock_case(session, rt, case_id, expected_version)
+        case = _lock_case(session, rt, case_id, expected_version, idempotency)
         now = rt.clock()
         at = format_time(now)
         snapshot = _snapshot(session, case_id)
@@ -281,6 +293,8 @@ def fire_trigger(
         except (InvalidTransition, Forbidden, RequirementsUnmet) as exc:
             session.add(_attempt(case, actor, trigger, at, exc))
             refusal = exc
+        else:
+            result = remember(session, rt, idempotency, result)
     if refusal is not None:
         raise refusal
     return result

@@ -19,7 +19,9 @@ from workflow.adapters.signing import key_fingerprint, signature_valid
 from workflow.definition import ADMIN_ROLE
 from workflow.errors import Forbidden, InvalidInput
 from workflow.ledger import canonical, format_time
+from workflow.services.idempotency import RequestKey, remember, replay_if_done
 from workflow.services.runtime import GLOBAL_CHAIN, SYSTEM, Actor, Runtime
+from workflow.validation import MAX_ID
 
 SIGNERS = (ADMIN_ROLE, "legal_office", "system")
 STATEMENT = "juece global chain checkpoint"
@@ -41,28 +43,33 @@ def as_dict(row: Checkpoint) -> dict[str, Any]:
             "public_key": row.public_key, "key_id": row.key_id, "signature": row.signature}
 
 
-def sign_checkpoint(rt: Runtime, actor: Actor = SYSTEM) -> dict[str, Any]:
-    """Sign the current head of the global chain (or return the latest checkpoint if the head has not moved)."""
+def sign_checkpoint(rt: Runtime, actor: Actor = SYSTEM, *, idempotency: RequestKey | None = None) -> dict[str, Any]:
+    """Sign the current head of the global chain (or return the latest checkpoint if the head has not moved).
+
+    ``idempotency``: the client's request key (``workflow.services.idempotency``)."""
     if actor.role not in SIGNERS:
         raise Forbidden("only the system, an administrator or the legal office signs checkpoints",
                         allowed_roles=[r for r in SIGNERS if r != "system"])
     if rt.signer is None:
         raise InvalidInput("this installation has no checkpoint key configured", fields={"key": ["not configured"]})
     with rt.db.write() as session:
+        replay_if_done(session, rt, idempotency)
         head = session.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.name == GLOBAL_CHAIN)).one()
         latest = session.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1)).first()
         public_key = rt.signer.public_key_hex
         if latest is not None and latest.global_seq == head.seq and latest.public_key == public_key:
-            return as_dict(latest)
+            return remember(session, rt, idempotency, as_dict(latest))
         unsigned = {"global_seq": head.seq, "global_hash": head.hash, "signed_at": format_time(rt.clock()),
                     "public_key": public_key, "key_id": key_fingerprint(public_key)}
         signed = {**unsigned, "signature": rt.signer.sign(checkpoint_message(unsigned))}
         new_id = session.execute(insert(Checkpoint).returning(Checkpoint.id), signed).scalar_one()
-        return {"id": new_id, **signed}
+        return remember(session, rt, idempotency, {"id": new_id, **signed})
 
 
 def list_checkpoints(rt: Runtime, *, limit: int = 100, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Checkpoints newest first, each checked against the chain as it stands now."""
+    if not (0 <= offset <= MAX_ID and 0 <= limit <= 1000):
+        raise InvalidInput("the page is out of range", fields={"page": ["out of range"]})
     with rt.db.read() as session:
         total = session.scalar(select(func.count()).select_from(Checkpoint)) or 0
         rows = session.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(limit).offset(offset)).all()

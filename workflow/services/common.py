@@ -32,6 +32,7 @@ from workflow.ledger import (
     global_hash,
     parse_time,
 )
+from workflow.services.idempotency import RequestKey, replay_if_done
 from workflow.services.runtime import GLOBAL_CHAIN, Actor, Runtime
 from workflow.snapshot import CaseSnapshot
 from workflow.validation import MAX_ID, is_clean_text
@@ -79,12 +80,16 @@ _UPDATE_CASE = (
 )
 
 
-def _lock_case(session: Session, rt: Runtime, case_id: int, expected_version: int | None) -> LockedCase:
+def _lock_case(session: Session, rt: Runtime, case_id: int, expected_version: int | None,
+               idempotency: RequestKey | None = None) -> LockedCase:
+    """Lock the case row; a request key used before replays here, before the version is compared (a retry
+    carries the version it was first sent with)."""
     _check_id(case_id)
     query = _SELECT_CASE if rt.db.is_sqlite else _SELECT_CASE_FOR_UPDATE
     row = session.connection().execute(query, {"case_id": case_id}).one_or_none()
     if row is None:
         raise CaseNotFound(f"no case {case_id}", case_id=case_id)
+    replay_if_done(session, rt, idempotency)
     case = LockedCase(*row)
     if expected_version is not None and case.version != expected_version:
         raise VersionMismatch(
@@ -100,7 +105,7 @@ def _append(
     rt: Runtime,
     *,
     case: LockedCase | None,
-    kind: EventKind,
+    kind: EventKind | str,
     payload: Mapping[str, Any],
     actor: Actor,
     at: str,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from workflow.adapters.orm import Attempt, Case
 from workflow.errors import (
@@ -13,14 +15,17 @@ from workflow.errors import (
 )
 from workflow.services.cases import open_case
 from workflow.services.common import _ensure_case, _snapshot
+from workflow.services.idempotency import RequestKey
 from workflow.services.runtime import Actor, Runtime
 from workflow.snapshot import legal_date
 from workflow.validation import MAX_ID, is_clean_text
 
 
-def case_view(rt: Runtime, case_id: int, *, lang: str | None = None) -> dict[str, Any]:
-    """The case with its records and, for each trigger from here, whether it is allowed and what is unmet."""
-    with rt.db.read() as session:
+def case_view(rt: Runtime, case_id: int, *, lang: str | None = None, session: Session | None = None) -> dict[str, Any]:
+    """The case with its records and, for each trigger from here, whether it is allowed and what is unmet.
+
+    ``session``: read inside that (write) transaction instead of a read transaction of its own."""
+    with nullcontext(session) if session is not None else rt.db.read() as session:
         case = session.get(Case, case_id)
         if case is None:
             raise CaseNotFound(f"no case {case_id}", case_id=case_id)
@@ -54,8 +59,15 @@ def case_view(rt: Runtime, case_id: int, *, lang: str | None = None) -> dict[str
     }
 
 
-def open_case_and_view(rt: Runtime, actor: Actor, *, lang: str | None = None, **fields: Any) -> dict[str, Any]:
-    """Open a case (one write transaction), then read it back as ``case_view`` shows it."""
+def open_case_and_view(rt: Runtime, actor: Actor, *, lang: str | None = None, idempotency: RequestKey | None = None,
+                       **fields: Any) -> dict[str, Any]:
+    """Open a case (one write transaction), then read it back as ``case_view`` shows it.
+
+    With a request key the view is read inside the write's transaction, so the response stored with the key
+    is the one this request returns (``workflow.services.idempotency``)."""
+    if idempotency is not None:
+        idempotency.shape = lambda session, opened: case_view(rt, opened["id"], lang=lang, session=session)
+        return open_case(rt, actor, idempotency=idempotency, **fields)
     opened = open_case(rt, actor, **fields)
     return case_view(rt, opened["id"], lang=lang)
 
