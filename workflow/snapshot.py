@@ -97,6 +97,10 @@ class CaseSnapshot:
     last_seq: int = 0
     last_at: dt.datetime | None = None
     head_hash: str = ""
+    # record id -> the first record with that id, kept up to date by the fold (a case of 10,000 events with
+    # corrections would otherwise scan every record for each correction); rebuilt if records was changed by hand.
+    _ids: dict[Any, RecordView] | None = field(default=None, init=False, repr=False, compare=False)
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
 
     # -- queries used by rules -------------------------------------------------------------------
     def last_fired(self, trigger: str) -> TransitionView | None:
@@ -118,10 +122,26 @@ class CaseSnapshot:
         return found[-1] if found else None
 
     def record(self, record_id: int) -> RecordView | None:
+        if self._indexed != len(self.records):
+            self._reindex()
+        if self._ids is not None:
+            try:
+                return self._ids.get(record_id)
+            except TypeError:  # an unhashable id (a forged payload): look the slow way
+                pass
         for record in self.records:
             if record.id == record_id:
                 return record
         return None
+
+    def _reindex(self) -> None:
+        ids: dict[Any, RecordView] | None = {}
+        try:
+            for record in self.records:
+                ids.setdefault(record.id, record)  # type: ignore[union-attr]
+        except TypeError:
+            ids = None
+        self._ids, self._indexed = ids, len(self.records)
 
     # -- the fold ----------------------------------------------------------------------------------
     @classmethod
@@ -185,13 +205,20 @@ class CaseSnapshot:
             if target is not None:
                 target.superseded_by = view.id
         self.records.append(view)
+        if self._ids is not None and self._indexed == len(self.records) - 1:
+            try:
+                self._ids.setdefault(view.id, view)
+                self._indexed += 1
+            except TypeError:
+                self._ids = None
 
     def _transition(self, event: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
         self.state = payload["dest"]
         voided = set(payload.get("invalidated", ()))
-        for record in self.records:
-            if record.id in voided:
-                record.invalidated_by_seq = event["seq"]
+        if voided:
+            for record in self.records:
+                if record.id in voided:
+                    record.invalidated_by_seq = event["seq"]
         self.transitions.append(
             TransitionView(
                 seq=event["seq"],

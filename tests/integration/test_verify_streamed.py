@@ -186,3 +186,22 @@ def test_streamed_and_parallel_verification_agree_with_the_reference(prepared, t
         assert expected["ok"] is (tamper in ("intact", "payload whitespace"))
     finally:
         rt.db.dispose()
+
+
+def test_replay_reads_the_events_as_the_write_path_does(prepared):
+    """replay and compliance read a case on a plain cursor; what they fold is what common._event_dicts gives."""
+    from workflow.services.common import _event_dicts
+    from workflow.snapshot import CaseSnapshot
+
+    url, ids, key = prepared
+    rt = _runtime(url, key)
+    try:
+        for case_id in ids.values():
+            with rt.db.read() as session:
+                events = _event_dicts(session, case_id)
+            for n in range(1, len(events) + 1):
+                assert services.replay(rt, case_id, seq=n) == CaseSnapshot.from_events(events[:n]).to_dict()
+            assert services.replay(rt, case_id, at=events[-1]["at"]) == CaseSnapshot.from_events(events).to_dict()
+            assert services.compliance(rt, case_id)["ok"]
+    finally:
+        rt.db.dispose()
