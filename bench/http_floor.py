@@ -17,7 +17,6 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from bench import w1
-from procedures import build_registry
 from workflow.ledger import format_time
 from workflow.services import Actor, utc_now
 
@@ -34,10 +33,9 @@ SELECT_EVENTS = (
 def create_app() -> Flask:
     path = os.environ["JUECE_DATABASE_URL"].split("///", 1)[1]
     synchronous = os.environ.get("JUECE_SQLITE_SYNCHRONOUS", "FULL")
-    definition = build_registry().procedure("major_decision")
-    stamped = {r.name: tuple(f.name for f in r.fields if f.server_set) for r in definition.record_types}
-    moves = {op[2]: op[3] for op in w1.floor_plan().ops if op[0] == "fire"}
     plan = w1.floor_plan()
+    server_set = {op[2]: op[3][1:] for op in plan.ops if op[0] == "record"}  # (stamped fields, unlinked reference)
+    moves = {op[2]: op[3] for op in plan.ops if op[0] == "fire"}
     local = threading.local()
     app = Flask(__name__)
 
@@ -67,7 +65,7 @@ def create_app() -> Flask:
     @app.post("/api/v1/cases/<int:case_id>/records")
     def add_record(case_id: int) -> Response:
         body = request.get_json()
-        spec = (body["data"], stamped[body["type"]])
+        spec = (body["data"], *server_set[body["type"]])
         w1._floor_record(con(), case_id, g.actor, body["type"], spec, format_time(utc_now()))
         return answer({"case_id": case_id}, 201)
 

@@ -58,7 +58,10 @@ def _prepare(path: Path) -> dict[str, str]:
 
 def _serve(app: str, path: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "JUECE_DATABASE_URL": f"sqlite:///{path}", "JUECE_LOG_LEVEL": "WARNING",
-           "PYTHONPATH": str(REPO_ROOT)}
+           "JUECE_WRITE_RATE": "off",  # one client sends every write: the per-token limit would refuse them
+           "JUECE_ATTACHMENTS_DIR": str(path.parent / "attachments"),
+           "JUECE_SIGNING_KEY": str(path.parent / "checkpoint-key.pem"), "JUECE_CHECKPOINT_INTERVAL": "0",
+           "JUECE_SECRET_KEY": "bench", "PYTHONPATH": str(REPO_ROOT)}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", app],

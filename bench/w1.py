@@ -154,7 +154,9 @@ def run_engine(url: str, cases: int, *, profile: int = 0) -> Run:
 # The statements SQLAlchemy sends for each write, in its order (captured from the engine with SQLite's
 # trace callback; ``_same_statements`` checks on every run that they still are):
 #   open_case:    INSERT cases; SELECT chain_heads; INSERT events; UPDATE cases; UPDATE chain_heads
-#   add_record:   SELECT cases; INSERT records; SELECT chain_heads; INSERT events; UPDATE cases; UPDATE chain_heads
+#   add_record:   SELECT cases; (a record type with a Reference the profile does not require: SELECT the
+#                 case_opened payload); INSERT records; SELECT chain_heads; INSERT events; UPDATE cases;
+#                 UPDATE chain_heads
 #   fire_trigger: SELECT cases; SELECT events; UPDATE cases (the state, autoflushed); SELECT chain_heads;
 #                 INSERT events; UPDATE cases; UPDATE chain_heads
 # each between BEGIN IMMEDIATE and COMMIT.
@@ -168,6 +170,9 @@ SELECT_CASE = (
 SELECT_EVENTS = (
     "SELECT events.seq, events.at, events.actor, events.role, events.kind, events.payload, events.hash \n"
     "FROM events \nWHERE events.case_id = ? ORDER BY events.seq"
+)
+SELECT_OPENED = (
+    "SELECT events.payload \nFROM events \nWHERE events.case_id = ? AND events.seq = ? AND events.kind = ?"
 )
 SELECT_HEAD = "SELECT chain_heads.seq, chain_heads.hash \nFROM chain_heads \nWHERE chain_heads.name = ?"
 INSERT_CASE = (
@@ -236,7 +241,12 @@ def floor_plan() -> FloorPlan:
             assert kind is not None and step.data is not None
             data = {f.name: step.data[f.name] for f in kind.fields if f.name in step.data}
             stamped = tuple(f.name for f in kind.fields if f.server_set == "case_chain_head")
-            ops.append(("record", actor, step.name, (data, stamped)))
+            unlinked = None  # a Reference the profile does not require: looked up in the pinned profile, then null
+            if kind.reference is not None:
+                assert kind.reference.required_when is not None, "the floor has no cross-case lookup"
+                assert not profile.values().get(kind.reference.required_when), "the floor has no cross-case lookup"
+                unlinked = kind.reference.into
+            ops.append(("record", actor, step.name, (data, stamped, unlinked)))
         else:
             trigger = definition.trigger(step.name)
             assert trigger is not None
@@ -293,13 +303,16 @@ def _floor_open(con: sqlite3.Connection, plan: FloorPlan, at: str) -> int:
 
 def _floor_record(con: sqlite3.Connection, case_id: int, actor: Actor, record_type: str, spec: tuple[Any, Any],
                   at: str) -> None:
-    sent, stamped = spec
+    sent, stamped, unlinked = spec
     con.execute("BEGIN IMMEDIATE")
     row = con.execute(SELECT_CASE, (case_id,)).fetchone()
     head_seq, head_hash = row[7], row[8]
     data = dict(sent)
     for name in stamped:
         data[name] = head_hash
+    if unlinked is not None:  # the engine reads the pinned profile to see that the link is not required here
+        con.execute(SELECT_OPENED, (case_id, 1, "case_opened")).fetchone()
+        data[unlinked] = None
     digest = _sha(_canonical({"type": record_type, "data": data, "supersedes": None}))
     record_id = con.execute(INSERT_RECORD, (case_id, record_type, json.dumps(data), digest, None, None, at,
                                             actor.name, actor.role, head_seq + 1, "[]")).fetchone()[0]
