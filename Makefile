@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export JUECE_DATABASE_URL ?= sqlite:///instance/juece.db
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint audit-deps bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: $(STAMP)
 
 ## test: everything CI runs: lint, then the suite on SQLite (with the pages in Chromium: tests/browser),
 ##       then again on a throwaway PostgreSQL
-test: $(STAMP) lint
+test: $(STAMP) lint audit-deps
 	$(BIN)/juece procedures check
 	scripts/ensure-chromium.sh
 	$(BIN)/pytest
@@ -34,6 +34,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python docs/tools/gen_procedure_doc.py --check
+
+## audit-deps: known vulnerabilities in requirements.lock (pip-audit, then PyPI; docs/operations.md#security)
+audit-deps: $(STAMP)
+	$(BIN)/python scripts/audit-deps.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/w1.py --cases 200
