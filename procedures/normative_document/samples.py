@@ -18,8 +18,9 @@ from procedures.major_decision.samples import Step
 
 UNDERTAKING, LEGAL, ORGAN = "undertaking_unit", "legal_office", "decision_organ"
 PREFIX = "某政规"
+CASE_ATTRIBUTES: dict[str, Any] = {}  # national: no 三统一 duty, no extra assessments (the walk registers anyway)
 
-__all__ = ["LEGAL", "ORGAN", "PREFIX", "UNDERTAKING", "Step", "walk_to_in_force"]
+__all__ = ["CASE_ATTRIBUTES", "LEGAL", "ORGAN", "PREFIX", "UNDERTAKING", "Step", "walk", "walk_to_in_force"]
 
 
 def _iso(day: dt.date) -> str:
@@ -161,6 +162,12 @@ def walk_to_in_force(start: dt.date, *, market: bool = False, integrity: bool = 
     assessments = assessment_steps(start, integrity=integrity, experts=experts, risk=risk, fair_competition=market)
     return (drafting_steps() + comment_steps(start, market=market) + assessments + review_steps(start)
             + discussion_steps(start) + publication_steps(start, register=register) + filing_steps(start))
+
+
+def walk(start: dt.date) -> list[Step]:
+    """Every state the sample data reaches without a final one, for a case opened with ``CASE_ATTRIBUTES``:
+    the walk to ``in_force``, then the start of a clean-up (the same shape as the other procedures' ``walk``)."""
+    return walk_to_in_force(start) + [Step("fire", ORGAN, "start_cleanup")]
 
 
 # -- after entry into force -------------------------------------------------------------------------------
