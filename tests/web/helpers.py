@@ -1,10 +1,12 @@
 """Helpers for the HTTP tests: an app on a given database, a client that carries a role's token and the
-case version, paths from ``proposed`` to every state the sample data can reach, and record data generated
-from a record type's field specs."""
+case version, paths to every state each procedure's own sample walk can reach (completed by exploring the
+definition), and record data generated from a record type's field specs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import inspect
 import json
 import tempfile
 from collections.abc import Iterable
@@ -22,6 +24,7 @@ from web import create_app
 from web.demo import ALL_REQUIRED, apply_steps
 from workflow import services
 from workflow.definition import ADMIN_ROLE, Field, Procedure, RecordType
+from workflow.errors import WorkflowError
 from workflow.services import Runtime
 
 ROLES = ("undertaking_unit", "legal_office", "decision_organ", "auditor", "admin")
@@ -147,35 +150,104 @@ def _extra_paths(main: dict[str, list[Step]]) -> dict[str, list[Step]]:
     }
 
 
-def state_paths(procedure: Procedure) -> dict[str, list[Step]]:
-    """For each reachable state, the sample steps that take a case opened with ``CASE_ATTRIBUTES`` there."""
-    paths: dict[str, list[Step]] = {procedure.initial: []}
-    steps: list[Step] = []
-    for step in samples.walk_to_execution(START):
-        steps.append(step)
-        if step.action == "fire":
-            trigger = procedure.trigger(step.name)
-            assert trigger is not None
-            paths.setdefault(trigger.dest, list(steps))
-    return {**paths, **_extra_paths(paths)}
-
-
 CASE_ATTRIBUTES = ALL_REQUIRED  # walk_to_execution records the hearing, the experts and the risk report
 
 
-def prepare_case(rt: Runtime, steps: list[Step], title: str = "关于调整城市公共交通票价的决策") -> int:
-    """Open a case and run ``steps`` through the service layer (fast set-up; the HTTP walk is tested apart)."""
-    case = services.open_case(rt, ACTORS[UNDERTAKING], attributes=CASE_ATTRIBUTES, **samples.case_fields(title))
+@dataclass(frozen=True)
+class SampleWalk:
+    """A procedure's own sample walk (``procedures/<name>/samples.py``): how to open a case and the steps."""
+
+    procedure: str
+    fields: dict[str, Any]
+    attributes: dict[str, Any]
+    steps: list[Any]
+
+
+def sample_walk(name: str) -> SampleWalk:
+    """The longest ``walk*`` function of the procedure's samples module (``walk(start)``,
+    ``walk_to_execution(start)``, ``walk_to_in_force(start)``, or ``walk()`` with defaults), its
+    ``case_fields()`` and the attributes it is written for (``CASE_ATTRIBUTES``)."""
+    module = importlib.import_module(f"procedures.{name}.samples")
+    walks = []
+    for attribute, function in vars(module).items():
+        if attribute.startswith("walk") and inspect.isfunction(function) and function.__module__ == module.__name__:
+            walks.append(function(START) if "start" in inspect.signature(function).parameters else function())
+    assert walks, f"procedures/{name}/samples.py has no walk function"
+    attributes = CASE_ATTRIBUTES if name == "major_decision" else getattr(module, "CASE_ATTRIBUTES", {})
+    return SampleWalk(name, module.case_fields(), dict(attributes), max(walks, key=len))
+
+
+def state_paths(procedure: Procedure) -> dict[str, list[Step]]:
+    """For each state the procedure's sample walk passes, the steps that take a case opened as the walk says
+    there (for major_decision also the demo's states off the main path)."""
+    paths: dict[str, list[Step]] = {procedure.initial: []}
+    steps: list[Step] = []
+    for step in sample_walk(procedure.name).steps:
+        steps.append(step)
+        if step.action == "fire":
+            trigger = procedure.trigger(step.name)
+            assert trigger is not None, f"{procedure.name}: the sample walk fires unknown trigger {step.name}"
+            paths.setdefault(trigger.dest, list(steps))
+    return {**paths, **_extra_paths(paths)} if procedure.name == "major_decision" else paths
+
+
+def prepare_case(rt: Runtime, steps: list[Step], title: str | None = None, procedure: str = "major_decision") -> int:
+    """Open a case as the procedure's sample walk does and run ``steps`` through the service layer (fast
+    set-up; the HTTP walk is tested apart)."""
+    walk = sample_walk(procedure)
+    definition = rt.registry.procedure(procedure)
+    opener = ACTORS[definition.case_opener_roles[0]]
+    fields = {**walk.fields, **({"title": title} if title else {})}
+    case = services.open_case(rt, opener, attributes=walk.attributes, **fields)
     apply_steps(rt, ACTORS, case["id"], steps)
     return int(case["id"])
 
 
+def _needed_states(procedure: Procedure) -> set[str]:
+    """The states a role test needs a case in: where a trigger leaves from or a record type is accepted."""
+    return ({s for t in procedure.triggers for s in t.sources}
+            | {s for r in procedure.record_types for s in r.accepted_in})
+
+
+def explore_paths(rt: Runtime, procedure: Procedure) -> dict[str, list[Step]]:
+    """``state_paths``, completed by trying each trigger that leads to a state not reached yet: fired at once,
+    or after recording generated data (``fill``) for every record type accepted where it leaves from."""
+    paths = state_paths(procedure)
+    needed = _needed_states(procedure)
+    frontier = list(paths)
+    while frontier:
+        state = frontier.pop(0)
+        for trigger in procedure.triggers_from(state):
+            if trigger.dest in paths or trigger.dest not in needed:
+                continue
+            fire = Step("fire", trigger.roles[0], trigger.name)
+            records = [Step("record", r.roles[0], r.name, record_data(r))
+                       for r in procedure.record_types if state in r.accepted_in]
+            for attempt in ([fire], [*records, fire]):
+                if _reaches(rt, procedure, paths[state], attempt, trigger.dest):
+                    paths[trigger.dest] = [*paths[state], *attempt]
+                    frontier.append(trigger.dest)
+                    break
+    return paths
+
+
+def _reaches(rt: Runtime, procedure: Procedure, path: list[Step], extra: list[Step], dest: str) -> bool:
+    case_id = prepare_case(rt, path, title="路径探索（测试）", procedure=procedure.name)
+    for step in extra:
+        try:
+            apply_steps(rt, ACTORS, case_id, [step])
+        except WorkflowError:
+            continue
+    return bool(services.case_view(rt, case_id)["state"] == dest)
+
+
 class CaseStore:
-    """Cases prepared in given states, reused while they stay there."""
+    """Cases prepared in given states (every procedure, from its own sample walk), reused while they stay there."""
 
     def __init__(self, rt: Runtime, procedure: Procedure) -> None:
         self.rt = rt
-        self.paths = state_paths(procedure)
+        self.procedure = procedure.name
+        self.paths = explore_paths(rt, procedure)
         self.cases: dict[str, int] = {}
 
     def reachable(self, states: Iterable[str]) -> str | None:
@@ -184,7 +256,7 @@ class CaseStore:
     def case_in(self, state: str) -> int:
         case_id = self.cases.get(state)
         if case_id is None or services.case_view(self.rt, case_id)["state"] != state:
-            case_id = self.cases[state] = prepare_case(self.rt, self.paths[state])
+            case_id = self.cases[state] = prepare_case(self.rt, self.paths[state], procedure=self.procedure)
         return case_id
 
 

@@ -1,6 +1,9 @@
 """Who may write what, generated from the procedure definitions: every record type, every trigger and case
-opening, for every role. Allowed roles never get 403; the others get 403 ``forbidden`` naming the roles
-that may, and nothing changes. The admin may do everything, the auditor nothing."""
+opening of every procedure in ``procedures/`` (its latest version), for every role, on cases brought to
+each state by the procedure's own sample walk (``tests.web.helpers.explore_paths``). Allowed roles never
+get 403; the others get 403 ``forbidden`` naming the roles that may, and nothing changes. The admin may do
+everything, the auditor nothing. The writes that belong to no procedure (uploads, checkpoints, tokens)
+follow at the end."""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from procedures import build_registry
+from procedures import build_registry, procedure_packages
 from tests.web.helpers import API, ROLES, CaseStore, Http, add_tokens, allowed, make_app, record_data, runtime
+from workflow import services
 from workflow.definition import ADMIN_ROLE, Procedure
 
 # The parameters are read from a registry built like the app's; test_matrix_matches_the_app_registry
@@ -61,6 +65,13 @@ def test_matrix_matches_the_app_registry(matrix):
         assert {r.name: r.roles for r in served.record_types} == {r.name: r.roles for r in procedure.record_types}
         assert {t.name: t.roles for t in served.triggers} == {t.name: t.roles for t in procedure.triggers}
         assert served.case_opener_roles == procedure.case_opener_roles
+
+
+def test_every_procedure_package_is_in_the_matrix():
+    packages = {package.__name__.rsplit(".", 1)[1] for package in procedure_packages()}
+    assert {p.name for p in PROCEDURES} == packages
+    assert {"major_decision", "normative_document", "enforcement_review", "contract_review",
+            "minutes_review"} <= packages
 
 
 def test_the_auditor_is_named_by_no_write_and_every_state_is_reachable(matrix):
@@ -149,3 +160,39 @@ def test_open_case_by_role(matrix, procedure_name, role):
     else:
         _assert_forbidden(response, procedure.case_opener_roles)
         assert total() == before
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+# The writes of no procedure: who may, from the engine (attachments.py, checkpoints.py, users.py).
+OTHER_WRITES = {
+    "upload": {"undertaking_unit", "legal_office", "decision_organ", "admin"},
+    "sign_checkpoint": {"legal_office", "admin"},
+    "revoke_token": {"admin"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("write", sorted(OTHER_WRITES))
+def test_writes_outside_procedures_by_role(matrix, write, role):
+    import io
+
+    http = matrix.http
+    length = http.get(f"{API}/audit/verify").get_json()["global"]["events"]
+    if write == "upload":
+        response = http.client.post(f"{API}/attachments", headers=http.headers(role), content_type="multipart/form-data",
+                                    data={"file": (io.BytesIO(PDF + role.encode()), f"{role}.pdf", "application/pdf")})
+    elif write == "sign_checkpoint":
+        response = http.post(f"{API}/audit/checkpoints", {}, role)
+    else:
+        victim = services.add_user(matrix.stores[PROCEDURES[0].name].rt, f"victim-{role}", "auditor")
+        token_id = services.list_tokens(matrix.stores[PROCEDURES[0].name].rt, user=f"victim-{role}")[0]["id"]
+        length += 2  # the victim's user_added and token_issued
+        response = http.post(f"{API}/tokens/{token_id}/revoke", {}, role)
+        assert (http.client.get(f"{API}/cases", headers={"Authorization": f"Bearer {victim}"}).status_code
+                == (401 if role in OTHER_WRITES[write] else 200))
+    if role in OTHER_WRITES[write]:
+        assert response.status_code in (200, 201), response.get_json()
+    else:
+        assert response.status_code == 403, response.get_json()
+        assert response.get_json()["error"] == "forbidden"
+        assert http.get(f"{API}/audit/verify").get_json()["global"]["events"] == length
