@@ -302,3 +302,24 @@ def test_a_fault_on_a_page_is_a_page_without_a_traceback(app, tokens, monkeypatc
     page = response.get_data(as_text=True)
     assert "系统内部错误" in page and "secret internals" not in page and "Traceback" not in page
     assert "secret internals" in caplog.text  # the log has it
+
+
+def test_compliance_findings_are_listed_with_their_unmet_rules(app, tokens, monkeypatch):
+    case_id = new_case(app, samples.opening_steps(START)[:4])
+    real = services.audit_view
+    unmet = {"rule": "MD-01", "message": "尚无决策启动决定", "message_en": "No initiation decision",
+               "basis": {"instrument": "《条例》", "article": "第十条", "quote": "…"}, "details": []}
+
+    def with_a_finding(rt, case, **kwargs):
+        view = real(rt, case, **kwargs)
+        view["compliance"] = {"case_id": case, "ok": False, "transitions_checked": 1, "findings": [
+            {"seq": 5, "at": "2026-10-20T02:00:00+00:00", "trigger": "start_drafting", "actor": "某人",
+             "problem": "rules unmet at the time", "unmet": [unmet]}]}
+        return view
+
+    monkeypatch.setattr(services, "audit_view", with_a_finding)
+    page = signed_in(app, tokens["auditor"]).get(f"/cases/{case_id}/audit").get_data(as_text=True)
+    findings = page[page.index('id="compliance"'):page.index('id="replay"')]
+    assert 'data-ok="false"' in findings and "发现 1 个问题" in findings
+    assert "MD-01" in findings and "第十条" in findings and "rules unmet at the time" in findings
+    assert f"/cases/{case_id}/audit?seq=5#replay" in findings
