@@ -41,7 +41,6 @@ def _as_of(rt: Runtime, procedure: Procedure, snapshot: CaseSnapshot, today: dt.
         "version": snapshot.last_seq,
         "checklist": checklist(rt, snapshot, today),
         "deadlines": rt.registry.deadlines(snapshot, today),
-        "accepted_record_types": [r.to_dict() for r in procedure.record_types if snapshot.state in r.accepted_in],
         "diagram": rt.registry.diagram(procedure, snapshot.state),
         "today": today.isoformat(),
     }
