@@ -63,11 +63,24 @@ class Field:
     # number the record type's ``Numbering`` assigns (三统一: 统一编号).
     # "reference" receives what the record type's ``Reference`` found ("case/record/sha256").
     server_set: Literal["case_chain_head", "sequence", "reference"] | None = None
+    label_en: str = ""  # the English label; pages fall back to the field name when it is empty
+    # How each choice reads: (code, 中文, English). Codes are the stored values; labels are for people.
+    choice_labels: tuple[tuple[str, str, str], ...] = ()
+
+    def choice_label(self, code: str, lang: str = "zh") -> str:
+        for value, zh, en in self.choice_labels:
+            if value == code:
+                return en if lang == "en" else zh
+        return code
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "label": self.label, "required": self.required}
+        if self.label_en:
+            out["label_en"] = self.label_en
         if self.choices:
             out["choices"] = list(self.choices)
+        if self.choice_labels:
+            out["choice_labels"] = {code: {"zh": zh, "en": en} for code, zh, en in self.choice_labels}
         if self.min_items:
             out["min_items"] = self.min_items
         if self.item_fields:
@@ -352,6 +365,9 @@ class Procedure:
                 if s not in states
             ]
             problems += record_type.numbering_problems()
+            problems += [f"record type '{record_type.name}' field '{f.name}' labels unknown choice '{code}'"
+                         for f in _all_fields(record_type.fields) for code, _zh, _en in f.choice_labels
+                         if code not in f.choices]
             problems += record_type.reference_problems()
         known_types = {r.name for r in self.record_types}
         known = {"trigger": {t.name for t in self.triggers}, "attribute": {a.name for a in self.attributes}}
@@ -426,6 +442,10 @@ class Procedure:
             "attributes": [a.to_dict() for a in self.attributes],
             "deadlines": [d.to_dict() for d in self.deadlines],
         }
+
+
+def _all_fields(fields: tuple[Field, ...]) -> list[Field]:
+    return [f for field in fields for f in (field, *_all_fields(field.item_fields))]
 
 
 def _duplicates(what: str, names: list[str]) -> list[str]:
