@@ -96,7 +96,26 @@ def _require_json_object() -> Any:
         return None  # file uploads are multipart/form-data
     if not request.is_json:
         return error_response(400, "bad_request", "the body must be JSON (Content-Type: application/json)")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the parser gives up on a body nested thousands deep
+        return error_response(400, "bad_request", f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels")
     if not isinstance(body, dict):
         return error_response(400, "bad_request", "the body must be a JSON object")
+    if _too_deep(body):
+        return error_response(400, "bad_request", f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels")
     return None
+
+
+MAX_JSON_DEPTH = 32  # record data nests 5 levels at most; nothing legitimate comes near
+
+
+def _too_deep(value: Any) -> bool:
+    """Nested deeper than MAX_JSON_DEPTH (counted without recursion, so no body can exhaust the stack later)."""
+    level: list[Any] = [value]
+    for _depth in range(MAX_JSON_DEPTH):
+        level = [child for item in level if isinstance(item, (dict, list))
+                 for child in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return any(isinstance(item, (dict, list)) for item in level)

@@ -32,14 +32,16 @@ class TokenQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    user = fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "only this user's"})
+    user = fields.String(validate=[validate.Length(min=1, max=200), validate.Regexp(r"^[^\x00]*$", error="no NUL")],
+                         metadata={"description": "only this user's"})
 
 
 class RevokeInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    reason = fields.String(validate=validate.Length(max=2000), allow_none=True,
+    reason = fields.String(validate=[validate.Length(max=2000), validate.Regexp(r"^[^\x00]*$", error="no NUL")],
+                           allow_none=True,
                            metadata={"description": "why, kept in the token_revoked event"})
 
 
