@@ -143,6 +143,11 @@ TAMPERS: dict[str, Callable[[Connection, dict[str, int]], None]] = {
 }
 
 
+# Checked with the cases split between two worker processes as well.
+IN_PROCESSES = {"intact", "payload byte", "payload whitespace, hash recomputed over it", "global_seq moved",
+                "event moved to another case", "record without an event", "counter", "head row", "checkpoint"}
+
+
 @pytest.fixture
 def prepared(db_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, int], Path]]:
     key = tmp_path / "checkpoint-key.pem"
@@ -179,7 +184,8 @@ def test_streamed_and_parallel_verification_agree_with_the_reference(prepared, t
     try:
         expected = reference.verify_all(rt)
         assert services.verify_all(rt, processes=1) == expected
-        assert services.verify_all(rt, processes=2) == expected
+        if tamper in IN_PROCESSES:  # worker interpreters take a second to start: a representative few
+            assert services.verify_all(rt, processes=2) == expected
         for case_id in ids.values():
             assert services.verify_case(rt, case_id) == reference.verify_case(rt, case_id)
         # Whitespace alone changes no content: the hash is of the canonical encoding of what the text says.

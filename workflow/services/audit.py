@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import multiprocessing
 import operator
 import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -383,15 +384,16 @@ def _verify_in_processes(rt: Runtime, source: _Source, workers: int, numbered: f
     known = {case_id for case_id, _version in sizes}
     bounds = _split(sizes, workers)
     snapshot = None if source.is_sqlite else source.one("SELECT pg_export_snapshot()")[0]  # type: ignore[index]
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["workflow.services.audit"])
     checker = _CaseChecker(source.decode_json, numbered)
-    with ProcessPoolExecutor(len(bounds), mp_context=context) as pool:
-        futures = [pool.submit(_verify_case_range, rt.db.url, snapshot, lo, hi, numbered) for lo, hi in bounds]
+    children = [_Worker((rt.db.url, snapshot, lo, hi, numbered)) for lo, hi in bounds]
+    try:
         for row in source.stream(_EVENTS + " WHERE case_id IS NULL ORDER BY global_seq"):
             checker.content(None, row)
         walked = _global_chain(source.stream(_LINKS), checker.problems, wanted)
-        parts = [future.result() for future in futures]
+        parts = [worker.result() for worker in children]
+    finally:
+        for worker in children:
+            worker.close()
     for cases, problems, numbering in parts:
         checker.cases += [c for c in cases if c["case_id"] in known]
         checker.numbering += [e for e in numbering if isinstance(e["global_seq"], int) and e["global_seq"] <= head_seq]
@@ -400,6 +402,54 @@ def _verify_in_processes(rt: Runtime, source: _Source, workers: int, numbered: f
         # Only a broken chain gets here: walk it again knowing which events do not hash to their content.
         walked = _global_chain(source.stream(_LINKS), checker.problems, wanted)
     return checker, walked
+
+
+# The child keeps its standard output for the result alone: anything else printing goes to standard error.
+_CHILD = ("import os, sys; answer = os.fdopen(os.dup(1), 'wb'); os.dup2(2, 1); sys.stdout = sys.stderr; "
+          "from workflow.services.audit import _worker_main; _worker_main(sys.stdin.buffer, answer)")
+
+
+class _Worker:
+    """A fresh interpreter running ``_verify_case_range`` (no fork: the caller may be a threaded server, and
+    no import of the caller's ``__main__``); its arguments and result travel pickled over its pipes."""
+
+    def __init__(self, args: tuple[Any, ...]) -> None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, env=env)
+        assert self.process.stdin is not None
+        self.process.stdin.write(pickle.dumps(args))
+        self.process.stdin.close()
+
+    def result(self) -> Any:
+        assert self.process.stdout is not None
+        output = self.process.stdout.read()
+        code = self.process.wait()
+        if code != 0 or not output:
+            raise RuntimeError(f"a verification worker process failed (exit status {code})")
+        status, value = pickle.loads(output)
+        if status != "ok":
+            raise RuntimeError(f"a verification worker process failed:\n{value}")
+        return value
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def _worker_main(given: Any, answer: Any) -> None:
+    """The worker interpreter's body: read the arguments, verify the range, write the result."""
+    try:
+        outcome: tuple[str, Any] = ("ok", _verify_case_range(*pickle.load(given)))
+    except BaseException:  # noqa: BLE001 - everything goes back to the parent, which raises it
+        import traceback
+
+        outcome = ("error", traceback.format_exc())
+    answer.write(pickle.dumps(outcome))
+    answer.flush()
 
 
 def _split(sizes: list[tuple[int, int]], parts: int) -> list[tuple[int | None, int | None]]:
