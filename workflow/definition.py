@@ -281,11 +281,17 @@ class Attribute:
     label: str
     default: Any = None
     choices: tuple[str, ...] = ()
+    label_en: str = ""
+    choice_labels: tuple[tuple[str, str, str], ...] = ()  # (code, 中文, English)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"name": self.name, "kind": self.kind, "label": self.label, "default": self.default}
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "label": self.label, "default": self.default}
+        if self.label_en:
+            out["label_en"] = self.label_en
         if self.choices:
             out["choices"] = list(self.choices)
+        if self.choice_labels:
+            out["choice_labels"] = {code: {"zh": zh, "en": en} for code, zh, en in self.choice_labels}
         return out
 
 
