@@ -64,10 +64,20 @@ def value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def choices_text(choices: tuple[str, ...], labels: tuple[tuple[str, str, str], ...]) -> str:
+    """``code`` 中文/English for each choice, in the order of the choices."""
+    named = {code: f" {zh}/{en}" for code, zh, en in labels}
+    return " \\| ".join(f"`{c}`{cell(named.get(c, ''))}" for c in choices)
+
+
+def bilingual(label: str, label_en: str) -> str:
+    return f"{label} / {label_en}" if label_en else label
+
+
 def field_text(f: Field) -> str:
     kind = f.kind
     if f.choices:
-        kind += ": " + " \\| ".join(f.choices)
+        kind += ": " + choices_text(f.choices, f.choice_labels)
     if f.min_items:
         kind += f", ≥{f.min_items}"
     if f.item_fields:
@@ -78,7 +88,7 @@ def field_text(f: Field) -> str:
     if f.server_set:
         flags.append(f"set by the engine: {f.server_set}")
     extra = f", {', '.join(flags)}" if flags else ""
-    return f"`{f.name}` ({kind}{extra}) {f.label}"
+    return f"`{f.name}` ({kind}{extra}) {bilingual(f.label, f.label_en)}"
 
 
 def procedure_tables(p: Procedure) -> list[str]:
@@ -125,10 +135,10 @@ def procedure_tables(p: Procedure) -> list[str]:
             out.append(f"| **{d.id}** | {d.label} / {d.label_en} | {starts} | {days} {unit}{' before' if d.before else ''} | "
                        f"{codes(d.met_by)} | {codes(d.tolled_in)} | {cell(d.basis.instrument)} {cell(d.basis.article)}: "
                        f"“{cell(d.basis.quote)}” |")
-    out += ["", "### Case attributes", "", "| attribute | kind | 中文 | default |", "|---|---|---|---|"]
+    out += ["", "### Case attributes", "", "| attribute | kind | 中文 | English | default |", "|---|---|---|---|---|"]
     for a in p.attributes:
-        kind = a.kind + (": " + " \\| ".join(a.choices) if a.choices else "")
-        out.append(f"| `{a.name}` | {kind} | {a.label} | `{value_text(a.default)}` |")
+        kind = a.kind + (": " + choices_text(a.choices, a.choice_labels) if a.choices else "")
+        out.append(f"| `{a.name}` | {kind} | {a.label} | {a.label_en} | `{value_text(a.default)}` |")
     return out
 
 

@@ -62,178 +62,235 @@ STATES = (
 # -- attributes -----------------------------------------------------------------------------------------
 
 ATTRIBUTES = (
-    Attribute("organ_level", "choice", "决策机关层级", default="government", choices=("government", "department", "township")),
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national"),
-    Attribute("hearing_required", "bool", "应当举行听证", default=False),
-    Attribute("expert_required", "bool", "应当专家论证", default=False),
-    Attribute("risk_assessment_required", "bool", "应当风险评估", default=False),
-    Attribute("confidential", "bool", "依法不予公开", default=False),
+    Attribute("organ_level", "choice", "决策机关层级", default="government", choices=("government", "department", "township"),
+              label_en="Level of the decision organ", choice_labels=(
+                  ("government", "县级以上地方人民政府", "Local people's government (county level or above)"),
+                  ("department", "政府部门", "Government department"),
+                  ("township", "乡镇人民政府", "Township government"),
+              )),
+    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    Attribute("hearing_required", "bool", "应当举行听证", default=False, label_en="Hearing required"),
+    Attribute("expert_required", "bool", "应当专家论证", default=False, label_en="Expert argumentation required"),
+    Attribute("risk_assessment_required", "bool", "应当风险评估", default=False, label_en="Risk assessment required"),
+    Attribute("confidential", "bool", "依法不予公开", default=False, label_en="Not to be disclosed by law"),
 )
 
 # -- record types ---------------------------------------------------------------------------------------
 
+# Presentation labels of the choice codes: (code, 中文, English). Labels only; the codes are the stored values.
+Labels = tuple[tuple[str, str, str], ...]
 
-def _s(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "string", label, required)
+REVIEW_CONCLUSIONS: Labels = (
+    ("lawful", "合法", "Lawful"),
+    ("lawful_with_revisions", "合法但需修改", "Lawful, subject to revisions"),
+    ("unlawful", "不合法", "Unlawful"),
+)
+MEETING_TYPES: Labels = (
+    ("executive_meeting", "常务会议", "Executive meeting"),
+    ("plenary_meeting", "全体会议", "Plenary meeting"),
+    ("leadership_meeting", "领导班子会议", "Leadership meeting"),
+)
+PUBLICATION_CHANNELS: Labels = (
+    ("gazette", "政府公报", "Government gazette"),
+    ("government_website", "政府网站", "Government website"),
+    ("newspaper", "本地报纸", "Local newspaper"),
+)
 
 
-def _t(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "text", label, required)
+def _s(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "string", label, required, label_en=en)
 
 
-def _d(name: str, label: str) -> Field:
-    return Field(name, "date", label)
+def _t(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "text", label, required, label_en=en)
 
 
-def _b(name: str, label: str) -> Field:
-    return Field(name, "bool", label)
+def _d(name: str, label: str, en: str = "") -> Field:
+    return Field(name, "date", label, label_en=en)
 
 
-def _list(name: str, label: str, min_items: int = 0) -> Field:
-    return Field(name, "string_list", label, min_items=min_items)
+def _b(name: str, label: str, en: str = "") -> Field:
+    return Field(name, "bool", label, label_en=en)
 
 
-def _choice(name: str, label: str, *choices: str) -> Field:
-    return Field(name, "choice", label, choices=choices)
+def _list(name: str, label: str, en: str = "", min_items: int = 0) -> Field:
+    return Field(name, "string_list", label, min_items=min_items, label_en=en)
+
+
+def _choice(name: str, label: str, *choices: str, en: str = "", labels: Labels = ()) -> Field:
+    return Field(name, "choice", label, choices=choices, label_en=en, choice_labels=labels)
 
 
 STATEMENT_FIELDS = (
-    _s("member", "发言人"),
-    _b("is_chief", "是否行政首长"),
-    _choice("position", "表态", "support", "oppose", "abstain"),
-    _t("text", "发言内容"),
+    _s("member", "发言人", "Speaker"),
+    _b("is_chief", "是否行政首长", "Speaker is the administrative head"),
+    _choice("position", "表态", "support", "oppose", "abstain", en="Position", labels=(
+        ("support", "赞成", "In favour"),
+        ("oppose", "反对", "Against"),
+        ("abstain", "弃权", "Abstain"),
+    )),
+    _t("text", "发言内容", "Statement"),
 )
 
 PRE_DECISION = ("drafting", "consultation", "legality_review", "discussion", "decided")
 
 RECORD_TYPES = (
     RecordType("proposal", "决策建议", "Proposal", (
-        _s("proposer", "提出人"),
+        _s("proposer", "提出人", "Proposer"),
         _choice("proposer_kind", "提出人类别", "organ_leader", "department", "lower_government",
-                "npc_deputy_or_cppcc_member", "citizen_or_organisation"),
-        _t("problem", "拟解决的主要问题"),
-        _t("grounds", "建议理由和依据"),
+                "npc_deputy_or_cppcc_member", "citizen_or_organisation", en="Category of proposer", labels=(
+                    ("organ_leader", "决策机关领导人员", "Leader of the decision organ"),
+                    ("department", "决策机关所属部门", "Department of the decision organ"),
+                    ("lower_government", "下一级人民政府", "Lower-level people's government"),
+                    ("npc_deputy_or_cppcc_member", "人大代表、政协委员", "NPC deputy or CPPCC member"),
+                    ("citizen_or_organisation", "公民、法人或者其他组织", "Citizen, legal person or other organisation"),
+                )),
+        _t("problem", "拟解决的主要问题", "Main problem to be solved"),
+        _t("grounds", "建议理由和依据", "Reasons and grounds for the proposal"),
     ), (UNDERTAKING, ORGAN), ("proposed",)),
     RecordType("initiation_decision", "决策启动决定", "Initiation decision", (
-        _d("decided_on", "决定日期"),
-        _s("undertaking_unit", "决策承办单位"),
-        _s("lead_unit", "牵头承办单位", required=False),
+        _d("decided_on", "决定日期", "Date of decision"),
+        _s("undertaking_unit", "决策承办单位", "Undertaking unit"),
+        _s("lead_unit", "牵头承办单位", "Lead undertaking unit", required=False),
     ), (ORGAN,), ("proposed",)),
     RecordType("catalog_entry", "决策事项目录条目", "Catalog entry", (
-        Field("year", "int", "年度"),
-        _s("item_no", "目录序号"),
+        Field("year", "int", "年度", label_en="Year"),
+        _s("item_no", "目录序号", "Catalog item number"),
     ), (ORGAN,), ("proposed",)),
     RecordType("draft", "决策草案", "Draft decision", (
-        _s("title", "草案标题"),
-        _t("explanation", "起草说明"),
-        _list("legal_basis", "法律、法规、规章依据", min_items=1),
+        _s("title", "草案标题", "Title of the draft"),
+        _t("explanation", "起草说明", "Drafting explanation"),
+        _list("legal_basis", "法律、法规、规章依据", "Legal basis (laws, regulations and rules)", min_items=1),
     ), (UNDERTAKING,), ("drafting", "consultation")),
     RecordType("comment_notice", "公开征求意见公告", "Public comment notice", (
-        _s("channel", "发布渠道"),
-        _d("opens_on", "起始日期"),
-        _d("closes_on", "截止日期"),
-        _s("method", "意见反馈方式"),
-        _t("shortening_reason", "缩短期限的理由", required=False),
+        _s("channel", "发布渠道", "Channel of publication"),
+        _d("opens_on", "起始日期", "Opening date"),
+        _d("closes_on", "截止日期", "Closing date"),
+        _s("method", "意见反馈方式", "How to submit comments"),
+        _t("shortening_reason", "缩短期限的理由", "Reason for shortening the period", required=False),
     ), (UNDERTAKING,), ("consultation",)),
     RecordType("comment_summary", "公众意见归纳及采纳情况", "Comment summary and adoption", (
-        Field("received", "int", "收到意见数"),
-        Field("adopted", "int", "采纳意见数"),
-        _t("adoption_explanation", "采纳情况说明"),
+        Field("received", "int", "收到意见数", label_en="Comments received"),
+        Field("adopted", "int", "采纳意见数", label_en="Comments adopted"),
+        _t("adoption_explanation", "采纳情况说明", "Explanation of adoption"),
     ), (UNDERTAKING,), ("consultation",)),
     RecordType("hearing_notice", "听证会公告", "Hearing notice", (
-        _d("hearing_on", "听证日期"),
-        _d("materials_sent_on", "材料送达日期"),
-        _list("participants", "听证参加人", min_items=1),
+        _d("hearing_on", "听证日期", "Hearing date"),
+        _d("materials_sent_on", "材料送达日期", "Date the materials were delivered"),
+        _list("participants", "听证参加人", "Hearing participants", min_items=1),
     ), (UNDERTAKING,), ("consultation",)),
     RecordType("hearing_record", "听证会记录", "Hearing record", (
-        _d("held_on", "举行日期"),
-        _b("participants_signed", "听证参加人已确认并签字"),
-        _t("summary", "记录摘要"),
+        _d("held_on", "举行日期", "Date held"),
+        _b("participants_signed", "听证参加人已确认并签字", "Confirmed and signed by the hearing participants"),
+        _t("summary", "记录摘要", "Summary of the record"),
     ), (UNDERTAKING,), ("consultation",)),
     RecordType("expert_opinion", "专家论证意见", "Expert opinion", (
-        _s("expert_name", "专家或机构"),
-        _s("field", "专业领域"),
-        _b("signed", "已署名、盖章"),
-        _b("direct_interest", "与决策事项有直接利害关系"),
-        _t("opinion", "论证意见"),
-        _d("given_on", "出具日期"),
+        _s("expert_name", "专家或机构", "Expert or institution"),
+        _s("field", "专业领域", "Field of expertise"),
+        _b("signed", "已署名、盖章", "Signed and sealed"),
+        _b("direct_interest", "与决策事项有直接利害关系", "Has a direct interest in the decision matter"),
+        _t("opinion", "论证意见", "Opinion"),
+        _d("given_on", "出具日期", "Date issued"),
     ), (UNDERTAKING,), ("consultation",)),
     RecordType("expert_adoption", "专家论证意见采纳情况", "Adoption of expert opinions", (
-        _t("adoption_explanation", "采纳情况说明"),
+        _t("adoption_explanation", "采纳情况说明", "Explanation of adoption"),
     ), (UNDERTAKING,), ("consultation", "legality_review")),
     RecordType("risk_assessment_report", "风险评估报告", "Risk assessment report", (
-        _s("assessor", "评估单位"),
-        _list("risk_points", "风险点"),
-        _t("measures", "风险防范措施"),
-        _t("response_plan", "处置预案"),
-        _b("controllable", "风险可控"),
+        _s("assessor", "评估单位", "Assessing unit"),
+        _list("risk_points", "风险点", "Risk points"),
+        _t("measures", "风险防范措施", "Risk prevention measures"),
+        _t("response_plan", "处置预案", "Response plan"),
+        _b("controllable", "风险可控", "Risk controllable"),
     ), (UNDERTAKING,), ("consultation", "legality_review", "discussion")),
     RecordType("non_disclosure_basis", "依法不予公开的依据", "Lawful basis for non-disclosure", (
-        _choice("ground", "不予公开的理由", "state_secret_or_security", "trade_secret_or_privacy", "process_information"),
-        _s("citation", "依据条款"),
+        _choice("ground", "不予公开的理由", "state_secret_or_security", "trade_secret_or_privacy", "process_information",
+                en="Ground for non-disclosure", labels=(
+                    ("state_secret_or_security", "国家秘密或危及国家安全、社会稳定",
+                     "State secret, or a danger to national security or social stability"),
+                    ("trade_secret_or_privacy", "商业秘密或个人隐私", "Trade secret or personal privacy"),
+                    ("process_information", "过程性信息", "Process information"),
+                )),
+        _s("citation", "依据条款", "Provision relied on"),
     ), (ORGAN,), PRE_DECISION),
     RecordType("legality_review_submission", "合法性审查送审材料", "Legality review submission", (
-        _d("submitted_on", "送审日期"),
-        _t("procedure_statement", "履行决策法定程序的说明"),
-        _list("legal_basis", "法律、法规、规章依据", min_items=1),
-        _t("short_review_reason", "审查时间少于7个工作日的理由", required=False),
+        _d("submitted_on", "送审日期", "Date submitted"),
+        _t("procedure_statement", "履行决策法定程序的说明", "Statement of the statutory procedures followed"),
+        _list("legal_basis", "法律、法规、规章依据", "Legal basis (laws, regulations and rules)", min_items=1),
+        _t("short_review_reason", "审查时间少于7个工作日的理由", "Reason for a review period under 7 working days",
+           required=False),
     ), (UNDERTAKING,), ("consultation",)),
     RecordType("supplement_request", "补充材料通知", "Request for supplementary materials", (
-        _d("requested_on", "通知日期"),
-        _list("missing", "需补充的材料", min_items=1),
+        _d("requested_on", "通知日期", "Date of the request"),
+        _list("missing", "需补充的材料", "Materials to be supplemented", min_items=1),
     ), (LEGAL,), ("legality_review",)),
     RecordType("legality_review_opinion", "合法性审查意见", "Legality review opinion", (
-        _choice("conclusion", "审查结论", "lawful", "lawful_with_revisions", "unlawful"),
-        _t("reasons", "理由和依据"),
-        _d("issued_on", "出具日期"),
-        _s("reviewer", "审查人"),
+        _choice("conclusion", "审查结论", "lawful", "lawful_with_revisions", "unlawful", en="Review conclusion",
+                labels=REVIEW_CONCLUSIONS),
+        _t("reasons", "理由和依据", "Reasons and grounds"),
+        _d("issued_on", "出具日期", "Date issued"),
+        _s("reviewer", "审查人", "Reviewer"),
     ), (LEGAL,), ("legality_review",)),
     RecordType("revision_note", "根据审查意见修改情况", "Revision note", (
-        _t("changes", "修改内容"),
+        _t("changes", "修改内容", "Changes made"),
     ), (UNDERTAKING,), ("legality_review",)),
     RecordType("exploratory_reform_statement", "探索性改革法律风险说明", "Exploratory reform statement", (
-        _t("legal_risk", "明示的法律风险"),
+        _t("legal_risk", "明示的法律风险", "Legal risks stated explicitly"),
     ), (ORGAN,), ("legality_review",)),
     RecordType("meeting_minutes", "会议记录", "Meeting minutes", (
-        _choice("meeting_type", "会议类型", "executive_meeting", "plenary_meeting", "leadership_meeting"),
-        _d("held_on", "会议日期"),
-        _list("attendees", "出席人员", min_items=1),
-        Field("statements", "object_list", "发言（按顺序）", min_items=1, item_fields=STATEMENT_FIELDS),
-        _choice("outcome", "决定", "adopt", "reject", "revise", "defer"),
-        _t("chief_departure_reasons", "行政首长与多数意见不一致的理由", required=False),
+        _choice("meeting_type", "会议类型", "executive_meeting", "plenary_meeting", "leadership_meeting",
+                en="Type of meeting", labels=MEETING_TYPES),
+        _d("held_on", "会议日期", "Date of the meeting"),
+        _list("attendees", "出席人员", "Attendees", min_items=1),
+        Field("statements", "object_list", "发言（按顺序）", min_items=1, item_fields=STATEMENT_FIELDS,
+              label_en="Statements (in order)"),
+        _choice("outcome", "决定", "adopt", "reject", "revise", "defer", en="Decision", labels=(
+            ("adopt", "通过", "Adopt"),
+            ("reject", "不予通过", "Reject"),
+            ("revise", "退回修改", "Send back for revision"),
+            ("defer", "暂缓", "Defer"),
+        )),
+        _t("chief_departure_reasons", "行政首长与多数意见不一致的理由",
+           "Reasons the administrative head departs from the majority view", required=False),
     ), (ORGAN,), ("discussion",)),
     RecordType("party_committee_report", "向同级党委请示报告", "Report to the Party committee", (
-        _d("reported_on", "报告日期"),
-        _s("reference_no", "文号"),
+        _d("reported_on", "报告日期", "Date reported"),
+        _s("reference_no", "文号", "Document number"),
     ), (ORGAN,), ("decided",)),
     RecordType("publication", "决策公布", "Publication", (
-        _choice("channel", "公布渠道", "gazette", "government_website", "newspaper"),
-        _d("published_on", "公布日期"),
-        _s("document_no", "文号"),
+        _choice("channel", "公布渠道", "gazette", "government_website", "newspaper", en="Channel of publication",
+                labels=PUBLICATION_CHANNELS),
+        _d("published_on", "公布日期", "Date published"),
+        _s("document_no", "文号", "Document number"),
     ), (ORGAN,), ("decided",)),
     RecordType("archive_record", "归档记录", "Archive record", (
-        _d("archived_on", "归档日期"),
-        _s("archive_no", "档案号"),
-        Field("case_chain_head", "string", "归档时案卷事件链哈希", server_set="case_chain_head"),
+        _d("archived_on", "归档日期", "Date archived"),
+        _s("archive_no", "档案号", "Archive number"),
+        Field("case_chain_head", "string", "归档时案卷事件链哈希", server_set="case_chain_head",
+              label_en="Hash of the case's event chain when archived"),
     ), (ORGAN,), ("published",)),
     RecordType("execution_report", "执行情况报告（执行台账）", "Execution report", (
-        _d("reported_on", "报告日期"),
-        _s("status", "执行状态"),
-        _t("notes", "情况说明"),
+        _d("reported_on", "报告日期", "Date reported"),
+        _s("status", "执行状态", "Execution status"),
+        _t("notes", "情况说明", "Notes"),
     ), (UNDERTAKING,), ("in_execution", "suspended")),
     RecordType("suspension_order", "中止执行决定", "Suspension order", (
-        _d("ordered_on", "决定日期"),
-        _t("circumstance", "第三十五条所列情形"),
-        _t("urgency", "紧急情况说明"),
+        _d("ordered_on", "决定日期", "Date of decision"),
+        _t("circumstance", "第三十五条所列情形", "Circumstance listed in article 35"),
+        _t("urgency", "紧急情况说明", "Statement of urgency"),
     ), (ORGAN,), ("in_execution",)),
     RecordType("post_evaluation_decision", "决策后评估决定", "Post-evaluation decision", (
-        _s("trigger", "评估事由"),
-        _s("evaluator", "评估单位"),
+        _s("trigger", "评估事由", "Reason for the evaluation"),
+        _s("evaluator", "评估单位", "Evaluating unit"),
     ), (ORGAN,), ("in_execution",)),
     RecordType("post_evaluation_report", "决策后评估报告", "Post-evaluation report", (
-        _d("completed_on", "完成日期"),
-        _t("findings", "评估结论"),
-        _choice("recommendation", "建议", "continue", "adjust", "suspend", "terminate"),
+        _d("completed_on", "完成日期", "Date completed"),
+        _t("findings", "评估结论", "Findings"),
+        _choice("recommendation", "建议", "continue", "adjust", "suspend", "terminate", en="Recommendation", labels=(
+            ("continue", "继续执行", "Continue"),
+            ("adjust", "调整", "Adjust"),
+            ("suspend", "中止执行", "Suspend"),
+            ("terminate", "终止执行", "Terminate"),
+        )),
     ), (ORGAN,), ("post_evaluation",)),
 )
 

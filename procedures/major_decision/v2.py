@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 from procedures.major_decision import v1
-from procedures.major_decision.v1 import LEGAL, UNDERTAKING, _b, _choice, _d, _s, _t
+from procedures.major_decision.v1 import LEGAL, REVIEW_CONCLUSIONS, UNDERTAKING, _b, _choice, _d, _s, _t
 from workflow.definition import Attribute, Basis, RecordType, Rule, Trigger
 from workflow.rules import (
     AllOf,
@@ -38,21 +38,23 @@ HENAN = "河南省机关事务管理局关于全面推进依法行政的实施�
 LIAONING = "辽宁省法治政府建设“十三五”规划（辽政办发〔2016〕76号, seed 003）"
 
 ATTRIBUTES = v1.ATTRIBUTES + (
-    Attribute("major_public_interest", "bool", "涉及重大公共利益和群众切身利益", default=False),
+    Attribute("major_public_interest", "bool", "涉及重大公共利益和群众切身利益", default=False,
+              label_en="Concerns major public interests and the vital interests of the public"),
 )
 
 RECORD_TYPES = v1.RECORD_TYPES + (
     RecordType("legality_pre_review", "承办部门合法性初审意见", "Undertaking department's legality pre-review", (
-        _choice("conclusion", "初审结论", "lawful", "lawful_with_revisions", "unlawful"),
-        _t("reasons", "理由和依据"),
-        _d("issued_on", "出具日期"),
-        _s("reviewer", "初审机构或人员"),
+        _choice("conclusion", "初审结论", "lawful", "lawful_with_revisions", "unlawful", en="Pre-review conclusion",
+                labels=REVIEW_CONCLUSIONS),
+        _t("reasons", "理由和依据", "Reasons and grounds"),
+        _d("issued_on", "出具日期", "Date issued"),
+        _s("reviewer", "初审机构或人员", "Pre-reviewing body or person"),
     ), (UNDERTAKING,), ("consultation",)),
     RecordType("legal_opinion_letter", "合法性审查法律意见书", "Legal opinion letter", (
-        _s("letter_no", "意见书编号"),
-        _d("issued_on", "出具日期"),
-        _t("opinion", "法律意见"),
-        _b("signed", "已签署"),
+        _s("letter_no", "意见书编号", "Number of the opinion letter"),
+        _d("issued_on", "出具日期", "Date issued"),
+        _t("opinion", "法律意见", "Legal opinion"),
+        _b("signed", "已签署", "Signed"),
     ), (LEGAL,), ("legality_review",)),
 )
 

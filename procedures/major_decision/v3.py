@@ -18,9 +18,10 @@ from workflow.definition import Field, RecordType, Reference
 CATALOG_ENTRY = RecordType(
     "catalog_entry", "决策事项目录条目", "Catalog entry",
     (
-        Field("year", "int", "年度"),
-        Field("item_no", "string", "目录序号"),
-        Field("catalog_item", "string", "关联的目录事项（系统查找）", required=False, server_set="reference"),
+        Field("year", "int", "年度", label_en="Year"),
+        Field("item_no", "string", "目录序号", label_en="Catalog item number"),
+        Field("catalog_item", "string", "关联的目录事项（系统查找）", required=False, server_set="reference",
+              label_en="Linked catalog item (looked up by the system)"),
     ),
     (ORGAN,), ("proposed",),
     reference=Reference(
