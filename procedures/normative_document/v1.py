@@ -85,138 +85,173 @@ STATES = (
 # -- attributes -----------------------------------------------------------------------------------------
 
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national"),
-    Attribute("market_related", "bool", "与市场主体生产经营活动密切相关", default=False),
+    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    Attribute("market_related", "bool", "与市场主体生产经营活动密切相关", default=False,
+              label_en="Closely related to the production and business activities of market entities"),
 )
 
 # -- record types ---------------------------------------------------------------------------------------
 
-
-def _s(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "string", label, required)
-
-
-def _t(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "text", label, required)
+# Presentation labels of the choice codes: (code, 中文, English). Labels only; the codes are the stored values.
+Labels = tuple[tuple[str, str, str], ...]
 
 
-def _d(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "date", label, required)
+def _s(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "string", label, required, label_en=en)
 
 
-def _b(name: str, label: str) -> Field:
-    return Field(name, "bool", label)
+def _t(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "text", label, required, label_en=en)
 
 
-def _list(name: str, label: str, min_items: int = 0) -> Field:
-    return Field(name, "string_list", label, min_items=min_items)
+def _d(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "date", label, required, label_en=en)
 
 
-def _choice(name: str, label: str, *choices: str) -> Field:
-    return Field(name, "choice", label, choices=choices)
+def _b(name: str, label: str, en: str = "") -> Field:
+    return Field(name, "bool", label, label_en=en)
+
+
+def _list(name: str, label: str, en: str = "", min_items: int = 0) -> Field:
+    return Field(name, "string_list", label, min_items=min_items, label_en=en)
+
+
+def _choice(name: str, label: str, *choices: str, en: str = "", labels: Labels = ()) -> Field:
+    return Field(name, "choice", label, choices=choices, label_en=en, choice_labels=labels)
 
 
 BEFORE_DISCUSSION = ("drafting", "public_comment", "legality_review")
 CHANNELS = ("gazette", "government_website", "newspaper")
+CHANNEL_LABELS: Labels = (
+    ("gazette", "政府公报", "Government gazette"),
+    ("government_website", "政府网站", "Government website"),
+    ("newspaper", "本地报纸", "Local newspaper"),
+)
 OPINION = "legality_review_opinion"
 
 RECORD_TYPES = (
     RecordType("draft", "规范性文件草案（送审稿）及起草说明", "Draft and drafting explanation", (
-        _s("title", "文件名称"),
-        _t("explanation", "起草说明"),
-        _t("research", "调研论证情况"),
-        _list("legal_basis", "制定依据（法律、法规、规章及上级文件）", min_items=1),
+        _s("title", "文件名称", "Title of the document"),
+        _t("explanation", "起草说明", "Drafting explanation"),
+        _t("research", "调研论证情况", "Research and argumentation done"),
+        _list("legal_basis", "制定依据（法律、法规、规章及上级文件）",
+              "Basis (laws, regulations, rules and higher-level documents)", min_items=1),
     ), (UNDERTAKING,), ("drafting", "public_comment")),
     RecordType("comment_notice", "公开征求意见公告", "Public comment notice", (
-        _s("channel", "发布渠道"),
-        _d("opens_on", "起始日期"),
-        _d("closes_on", "截止日期"),
-        _s("method", "意见反馈方式"),
-        _t("shortening_reason", "缩短期限的理由（须在公告中说明）", required=False),
+        _s("channel", "发布渠道", "Channel of publication"),
+        _d("opens_on", "起始日期", "Opening date"),
+        _d("closes_on", "截止日期", "Closing date"),
+        _s("method", "意见反馈方式", "How to submit comments"),
+        _t("shortening_reason", "缩短期限的理由（须在公告中说明）", "Reason for shortening the period (stated in the notice)",
+           required=False),
     ), (UNDERTAKING,), ("public_comment",)),
     RecordType("comment_summary", "公众意见归纳及采纳情况", "Comment summary and adoption", (
-        Field("received", "int", "收到意见数"),
-        Field("adopted", "int", "采纳意见数"),
-        _t("adoption_explanation", "采纳情况及未采纳理由"),
+        Field("received", "int", "收到意见数", label_en="Comments received"),
+        Field("adopted", "int", "采纳意见数", label_en="Comments adopted"),
+        _t("adoption_explanation", "采纳情况及未采纳理由", "Adoption, and reasons for not adopting"),
     ), (UNDERTAKING,), ("public_comment",)),
     RecordType("expert_opinion", "专家论证意见", "Expert opinion", (
-        _s("expert_name", "专家或机构"),
-        _b("signed", "已署名"),
-        _t("opinion", "论证意见"),
-        _d("given_on", "出具日期"),
+        _s("expert_name", "专家或机构", "Expert or institution"),
+        _b("signed", "已署名", "Signed"),
+        _t("opinion", "论证意见", "Opinion"),
+        _d("given_on", "出具日期", "Date issued"),
     ), (UNDERTAKING,), BEFORE_DISCUSSION),
     RecordType("risk_assessment_report", "风险评估报告", "Risk assessment report", (
-        _s("assessor", "评估单位"),
-        _list("risk_points", "风险点"),
-        _t("measures", "风险防范措施"),
-        _t("conclusion", "评估结论"),
+        _s("assessor", "评估单位", "Assessing unit"),
+        _list("risk_points", "风险点", "Risk points"),
+        _t("measures", "风险防范措施", "Risk prevention measures"),
+        _t("conclusion", "评估结论", "Conclusion of the assessment"),
     ), (UNDERTAKING,), BEFORE_DISCUSSION),
     RecordType("integrity_assessment", "制度廉洁性评估报告", "Integrity-risk assessment", (
-        _s("assessor", "评估单位"),
-        _d("assessed_on", "评估日期"),
-        _list("risk_points", "廉洁风险点"),
-        _t("measures", "防控措施"),
-        _t("conclusion", "评估结论"),
+        _s("assessor", "评估单位", "Assessing unit"),
+        _d("assessed_on", "评估日期", "Date assessed"),
+        _list("risk_points", "廉洁风险点", "Integrity risk points"),
+        _t("measures", "防控措施", "Prevention and control measures"),
+        _t("conclusion", "评估结论", "Conclusion of the assessment"),
     ), (UNDERTAKING,), BEFORE_DISCUSSION),
     RecordType("fair_competition_review", "公平竞争审查", "Fair competition review", (
-        _d("reviewed_on", "审查日期"),
-        _b("restricts_competition", "含有排除、限制竞争的内容"),
-        _t("conclusion", "审查结论"),
+        _d("reviewed_on", "审查日期", "Date reviewed"),
+        _b("restricts_competition", "含有排除、限制竞争的内容", "Contains provisions that eliminate or restrict competition"),
+        _t("conclusion", "审查结论", "Review conclusion"),
     ), (UNDERTAKING,), BEFORE_DISCUSSION),
     RecordType(OPINION, "合法性审核意见（合法性审查意见书）", "Legality review opinion", (
-        _choice("conclusion", "审核结论", "lawful", "lawful_with_revisions", "unlawful"),
-        _b("sets_permit_penalty_or_coercion", "设定行政许可、行政处罚、行政强制等事项"),
-        _b("reduces_rights_without_basis", "没有法律法规依据减损合法权益或者增加义务"),
-        _t("reasons", "理由和依据"),
-        _d("issued_on", "出具日期"),
-        _s("reviewer", "审核人"),
-        _s("letter_no", "合法性审查意见书编号", required=False),
+        _choice("conclusion", "审核结论", "lawful", "lawful_with_revisions", "unlawful", en="Review conclusion", labels=(
+            ("lawful", "合法", "Lawful"),
+            ("lawful_with_revisions", "合法但需修改", "Lawful, subject to revisions"),
+            ("unlawful", "不合法", "Unlawful"),
+        )),
+        _b("sets_permit_penalty_or_coercion", "设定行政许可、行政处罚、行政强制等事项",
+           "Creates administrative licensing, penalties, coercive measures or the like"),
+        _b("reduces_rights_without_basis", "没有法律法规依据减损合法权益或者增加义务",
+           "Reduces lawful rights and interests or adds obligations without a basis in law or regulation"),
+        _t("reasons", "理由和依据", "Reasons and grounds"),
+        _d("issued_on", "出具日期", "Date issued"),
+        _s("reviewer", "审核人", "Reviewer"),
+        _s("letter_no", "合法性审查意见书编号", "Number of the legality review opinion letter", required=False),
     ), (LEGAL,), ("legality_review",)),
     RecordType("revision_note", "根据审核意见修改情况", "Revision note", (
-        _t("changes", "修改内容"),
+        _t("changes", "修改内容", "Changes made"),
     ), (UNDERTAKING,), ("legality_review",)),
     RecordType("meeting_minutes", "集体讨论会议纪要", "Minutes of the collective discussion", (
-        _choice("meeting_type", "会议类型", "executive_meeting", "plenary_meeting", "leadership_meeting"),
-        _d("held_on", "会议日期"),
-        _list("attendees", "出席人员", min_items=1),
-        _t("discussion", "讨论情况（含不同意见）"),
-        _choice("outcome", "决定", "adopt", "revise", "reject"),
+        _choice("meeting_type", "会议类型", "executive_meeting", "plenary_meeting", "leadership_meeting",
+                en="Type of meeting", labels=(
+                    ("executive_meeting", "常务会议", "Executive meeting"),
+                    ("plenary_meeting", "全体会议", "Plenary meeting"),
+                    ("leadership_meeting", "领导班子会议", "Leadership meeting"),
+                )),
+        _d("held_on", "会议日期", "Date of the meeting"),
+        _list("attendees", "出席人员", "Attendees", min_items=1),
+        _t("discussion", "讨论情况（含不同意见）", "Discussion (including dissenting views)"),
+        _choice("outcome", "决定", "adopt", "revise", "reject", en="Decision", labels=(
+            ("adopt", "审议通过", "Adopt"),
+            ("revise", "退回修改", "Send back for revision"),
+            ("reject", "不予通过", "Reject"),
+        )),
     ), (ORGAN,), ("discussion",)),
     RecordType("registration", "统一登记、统一编号", "Unified registration and number", (
-        _s("title", "文件名称"),
-        _s("prefix", "发文机关代字（如 潜政规）"),
-        _d("registered_on", "登记日期"),
-        Field("document_no", "string", "统一编号", server_set="sequence"),
+        _s("title", "文件名称", "Title of the document"),
+        _s("prefix", "发文机关代字（如 潜政规）", "Issuing organ's document prefix (e.g. 潜政规)"),
+        _d("registered_on", "登记日期", "Date registered"),
+        Field("document_no", "string", "统一编号", server_set="sequence", label_en="Unified number"),
     ), (LEGAL,), ("decided",),
         numbering=Numbering(into="document_no", scope=("prefix",), year_from="registered_on",
                             template="{prefix}〔{year}〕{number}号")),
     RecordType("publication", "公布（含重新发布）", "Publication (or re-publication)", (
-        _choice("channel", "公布渠道", *CHANNELS),
-        _d("published_on", "公布日期"),
-        _s("document_no", "文号（已统一编号的可不填，以登记编号公布）", required=False),
-        _d("effective_on", "施行日期", required=False),
-        _d("valid_until", "有效期至", required=False),
+        _choice("channel", "公布渠道", *CHANNELS, en="Channel of publication", labels=CHANNEL_LABELS),
+        _d("published_on", "公布日期", "Date published"),
+        _s("document_no", "文号（已统一编号的可不填，以登记编号公布）",
+           "Document number (may be left blank once unified numbering applies: published under the registered number)",
+           required=False),
+        _d("effective_on", "施行日期", "Effective date", required=False),
+        _d("valid_until", "有效期至", "Valid until", required=False),
     ), (ORGAN,), ("decided", "cleanup")),
     RecordType("filing_record", "备案报告", "Filing record", (
-        _d("filed_on", "报送备案日期"),
-        _s("filed_with", "备案机关"),
-        _list("materials", "报备材料", min_items=1),
+        _d("filed_on", "报送备案日期", "Date submitted for filing"),
+        _s("filed_with", "备案机关", "Filing authority"),
+        _list("materials", "报备材料", "Materials submitted for filing", min_items=1),
     ), (ORGAN, LEGAL), ("published",)),
     RecordType("filing_review", "备案审查意见", "Filing review finding", (
-        _d("reviewed_on", "审查日期"),
-        _s("reviewed_by", "备案审查机关"),
-        _choice("conclusion", "审查结论", "no_objection", "correction_ordered"),
-        _t("reasons", "理由"),
+        _d("reviewed_on", "审查日期", "Date reviewed"),
+        _s("reviewed_by", "备案审查机关", "Filing review authority"),
+        _choice("conclusion", "审查结论", "no_objection", "correction_ordered", en="Review conclusion", labels=(
+            ("no_objection", "无异议", "No objection"),
+            ("correction_ordered", "责令纠正", "Correction ordered"),
+        )),
+        _t("reasons", "理由", "Reasons"),
     ), (LEGAL,), ("in_force", "cleanup")),
     RecordType("cleanup_review", "清理意见", "Clean-up finding", (
-        _d("reviewed_on", "清理日期"),
-        _choice("outcome", "清理结论", "keep", "amend", "repeal"),
-        _t("reasons", "理由"),
+        _d("reviewed_on", "清理日期", "Date of the clean-up"),
+        _choice("outcome", "清理结论", "keep", "amend", "repeal", en="Clean-up conclusion", labels=(
+            ("keep", "继续有效", "Remains in force"),
+            ("amend", "修改", "Amend"),
+            ("repeal", "废止", "Repeal"),
+        )),
+        _t("reasons", "理由", "Reasons"),
     ), (LEGAL, ORGAN), ("cleanup",)),
     RecordType("repeal_notice", "废止决定公布", "Publication of the repeal", (
-        _choice("channel", "公布渠道", *CHANNELS),
-        _d("published_on", "公布日期"),
-        _s("reference_no", "废止决定文号"),
+        _choice("channel", "公布渠道", *CHANNELS, en="Channel of publication", labels=CHANNEL_LABELS),
+        _d("published_on", "公布日期", "Date published"),
+        _s("reference_no", "废止决定文号", "Number of the repeal decision"),
     ), (ORGAN,), ("in_force", "cleanup")),
 )
 
