@@ -53,34 +53,42 @@ STATES = (
 # The four situations of art. 58 ¶1 (situation (2) is major_rights together with hearing_held), the local
 # review list (丽水/浙江), and art. 57 ¶2's 情节复杂或者重大违法行为, which calls for collective discussion.
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national"),
-    Attribute("major_public_interest", "bool", "涉及重大公共利益（第五十八条第一款第一项）", default=False),
-    Attribute("major_rights", "bool", "直接关系当事人或者第三人重大权益（第五十八条第一款第二项）", default=False),
-    Attribute("hearing_held", "bool", "经过听证程序", default=False),
-    Attribute("complex_case", "bool", "案件情况疑难复杂、涉及多个法律关系（第五十八条第一款第三项）", default=False),
+    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    Attribute("major_public_interest", "bool", "涉及重大公共利益（第五十八条第一款第一项）", default=False,
+              label_en="Involves a major public interest (art. 58 ¶1 (1))"),
+    Attribute("major_rights", "bool", "直接关系当事人或者第三人重大权益（第五十八条第一款第二项）", default=False,
+              label_en="Directly concerns major rights and interests of the party or a third party (art. 58 ¶1 (2))"),
+    Attribute("hearing_held", "bool", "经过听证程序", default=False, label_en="A hearing was held"),
+    Attribute("complex_case", "bool", "案件情况疑难复杂、涉及多个法律关系（第五十八条第一款第三项）", default=False,
+              label_en="Difficult and complex case involving several legal relationships (art. 58 ¶1 (3))"),
     Attribute("review_required_by_law", "bool", "法律、法规规定应当进行法制审核的其他情形（第五十八条第一款第四项）",
-              default=False),
-    Attribute("on_review_list", "bool", "列入本机关重大执法决定法制审核目录", default=False),
-    Attribute("complex_or_serious", "bool", "情节复杂或者重大违法行为（第五十七条第二款：集体讨论）", default=False),
+              default=False, label_en="Other situation in which laws or regulations require legal review (art. 58 ¶1 (4))"),
+    Attribute("on_review_list", "bool", "列入本机关重大执法决定法制审核目录", default=False,
+              label_en="On the agency's list of major enforcement decisions subject to legal review"),
+    Attribute("complex_or_serious", "bool", "情节复杂或者重大违法行为（第五十七条第二款：集体讨论）", default=False,
+              label_en="Complex circumstances or a serious violation (art. 57 ¶2: collective discussion)"),
 )
 
 # -- record types ---------------------------------------------------------------------------------------
 
-
-def _s(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "string", label, required)
-
-
-def _t(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "text", label, required)
+# Presentation labels of the choice codes: (code, 中文, English). Labels only; the codes are the stored values.
+Labels = tuple[tuple[str, str, str], ...]
 
 
-def _d(name: str, label: str) -> Field:
-    return Field(name, "date", label)
+def _s(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "string", label, required, label_en=en)
 
 
-def _choice(name: str, label: str, *choices: str) -> Field:
-    return Field(name, "choice", label, choices=choices)
+def _t(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "text", label, required, label_en=en)
+
+
+def _d(name: str, label: str, en: str = "") -> Field:
+    return Field(name, "date", label, label_en=en)
+
+
+def _choice(name: str, label: str, *choices: str, en: str = "", labels: Labels = ()) -> Field:
+    return Field(name, "choice", label, choices=choices, label_en=en, choice_labels=labels)
 
 
 SUBMISSION = "review_submission"
@@ -88,52 +96,69 @@ OPINION = "review_opinion"
 
 RECORD_TYPES = (
     RecordType("case_summary", "案件基本情况（立案）", "Case summary (filing)", (
-        _s("case_no", "案号"),
-        _d("filed_on", "立案日期"),
-        _s("party", "当事人"),
-        _s("cause", "案由"),
+        _s("case_no", "案号", "Case number"),
+        _d("filed_on", "立案日期", "Date the case was filed"),
+        _s("party", "当事人", "Party"),
+        _s("cause", "案由", "Cause of the case"),
     ), (UNDERTAKING,), ("investigated",)),
     # The submission package of the local rules read (朔州 arts. 6–7, 大连): a review report on facts, evidence,
     # legal basis, officers' qualifications, procedure and discretion, the draft decision and the case file.
     RecordType(SUBMISSION, "法制审核送审材料", "Submission for legal review", (
-        _d("submitted_on", "送审日期"),
-        _t("facts", "基本事实"),
-        _t("evidence", "证据情况"),
-        Field("legal_basis", "string_list", "适用依据", min_items=1),
-        _t("officer_qualifications", "执法人员资格情况"),
-        _t("procedure", "调查取证、告知、听证等程序情况"),
-        _t("discretion", "裁量基准适用情况"),
-        _t("draft_decision", "行政执法决定书代拟稿"),
-        _s("case_file_no", "行政执法案卷编号"),
-        Field("party_notified", "bool", "已向当事人告知拟作出的决定"),
-        _t("hearing_transcript", "听证笔录", required=False),
+        _d("submitted_on", "送审日期", "Date submitted"),
+        _t("facts", "基本事实", "Basic facts"),
+        _t("evidence", "证据情况", "Evidence"),
+        Field("legal_basis", "string_list", "适用依据", min_items=1, label_en="Legal basis applied"),
+        _t("officer_qualifications", "执法人员资格情况", "Enforcement officers' qualifications"),
+        _t("procedure", "调查取证、告知、听证等程序情况",
+           "Procedure followed (investigation and evidence-gathering, notification, hearing)"),
+        _t("discretion", "裁量基准适用情况", "Application of the discretion benchmarks"),
+        _t("draft_decision", "行政执法决定书代拟稿", "Draft of the enforcement decision"),
+        _s("case_file_no", "行政执法案卷编号", "Enforcement case file number"),
+        Field("party_notified", "bool", "已向当事人告知拟作出的决定", label_en="Party already notified of the intended decision"),
+        _t("hearing_transcript", "听证笔录", "Hearing transcript", required=False),
     ), (UNDERTAKING,), ("investigated",)),
     RecordType("supplement_request", "补充材料通知", "Request for supplementary materials", (
-        _d("requested_on", "通知日期"),
-        Field("missing", "string_list", "需补充的材料", min_items=1),
+        _d("requested_on", "通知日期", "Date of the request"),
+        Field("missing", "string_list", "需补充的材料", min_items=1, label_en="Materials to be supplemented"),
     ), (LEGAL,), ("legal_review",)),
     RecordType(OPINION, "法制审核意见", "Legal review opinion", (
-        _choice("conclusion", "审核结论", "approved", "approved_with_changes", "not_approved"),
-        _t("reasons", "审核意见及理由"),
-        _d("issued_on", "出具日期"),
-        _s("reviewer", "审核人员"),
+        _choice("conclusion", "审核结论", "approved", "approved_with_changes", "not_approved", en="Review conclusion",
+                labels=(
+                    ("approved", "审核通过", "Approved"),
+                    ("approved_with_changes", "审核通过，但需纠正", "Approved, subject to corrections"),
+                    ("not_approved", "审核未通过", "Not approved"),
+                )),
+        _t("reasons", "审核意见及理由", "Review opinion and reasons"),
+        _d("issued_on", "出具日期", "Date issued"),
+        _s("reviewer", "审核人员", "Reviewer"),
         # Art. 58 ¶2 binds reviewers doing this for the first time; those who reviewed before the 2021 revision
         # may continue without the qualification, so the third choice is the only unlawful one.
         _choice("reviewer_qualification", "审核人员资格", "legal_professional_qualification", "experienced_reviewer",
-                "first_time_unqualified"),
+                "first_time_unqualified", en="Reviewer's qualification", labels=(
+                    ("legal_professional_qualification", "已取得法律职业资格", "Holds the legal professional qualification"),
+                    ("experienced_reviewer", "2021年修订前已从事法制审核", "Already a legal reviewer before the 2021 revision"),
+                    ("first_time_unqualified", "初次从事法制审核，未取得法律职业资格",
+                     "First-time reviewer without the legal professional qualification"),
+                )),
     ), (LEGAL,), ("legal_review",)),
     RecordType("revision_note", "根据审核意见纠正情况", "Correction note", (
-        _t("changes", "纠正内容"),
+        _t("changes", "纠正内容", "Corrections made"),
     ), (UNDERTAKING,), ("legal_review",)),
     RecordType("collective_discussion", "负责人集体讨论记录", "Collective discussion by the leaders", (
-        _d("held_on", "讨论日期"),
-        Field("participants", "string_list", "参加讨论的负责人", min_items=1),
-        _t("conclusion", "讨论意见"),
+        _d("held_on", "讨论日期", "Date of the discussion"),
+        Field("participants", "string_list", "参加讨论的负责人", min_items=1, label_en="Leaders taking part"),
+        _t("conclusion", "讨论意见", "Conclusion of the discussion"),
     ), (ORGAN,), ("investigated", "pending_decision")),
     RecordType("decision", "行政执法决定", "Enforcement decision", (
-        _choice("outcome", "决定", "penalty", "no_penalty_minor", "no_penalty_unfounded", "transfer_to_judicial"),
-        _d("decided_on", "决定日期"),
-        _s("document_no", "决定书文号"),
+        _choice("outcome", "决定", "penalty", "no_penalty_minor", "no_penalty_unfounded", "transfer_to_judicial",
+                en="Decision", labels=(
+                    ("penalty", "给予行政处罚", "Impose an administrative penalty"),
+                    ("no_penalty_minor", "违法行为轻微，不予行政处罚", "No penalty: minor violation"),
+                    ("no_penalty_unfounded", "违法事实不能成立，不予行政处罚", "No penalty: violation not established"),
+                    ("transfer_to_judicial", "涉嫌犯罪，移送司法机关", "Transfer to the judicial authorities (suspected crime)"),
+                )),
+        _d("decided_on", "决定日期", "Date of decision"),
+        _s("document_no", "决定书文号", "Number of the decision document"),
     ), (ORGAN,), ("investigated", "pending_decision")),
 )
 
