@@ -1,5 +1,6 @@
-"""The web pages: sign-in, the case list, the case page with its checklist and generated forms, the
-timeline, the auditor's replay view and the procedure pages — server-rendered HTML (Jinja), in Chinese by
+"""The web pages: sign-in, the case list, the case page with its checklist and generated forms (files
+attached), the timeline, the auditor's replay view with the dossier download, the checkpoints, the annual
+statistics, the decision catalog and the procedure pages — server-rendered HTML (Jinja), in Chinese by
 default and English at a click, with every asset served by the app itself.
 
 The pages sit on the same ``workflow.services`` use cases as the JSON API; they decide what to *offer*
@@ -12,7 +13,10 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from web.config import Settings
+from web.pages import archive, statistics
 from web.pages.views import bp
+
+ROUTE_MODULES = (archive, statistics)  # their routes are on ``bp`` too: importing them registers them
 
 
 def _static_nosniff(response: Response) -> Response:

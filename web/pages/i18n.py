@@ -21,6 +21,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.cases": ("案件", "Cases"),
     "nav.procedures": ("程序", "Procedures"),
     "nav.api": ("API 文档", "API docs"),
+    "nav.reports": ("统计", "Statistics"),
+    "nav.catalog": ("事项目录", "Catalog"),
+    "nav.checkpoints": ("检查点", "Checkpoints"),
     "lang.switch": ("English", "中文"),
     "lang.switch.label": ("切换语言", "Switch language"),
     "signed_in_as": ("当前用户：{name}（{role}）", "Signed in as {name} ({role})"),
@@ -203,6 +206,117 @@ TEXTS: dict[str, tuple[str, str]] = {
     "proc.openers": ("可以新建案件的角色：{roles}", "Roles that may open a case: {roles}"),
     "proc.kind": ("类型", "Kind"),
     "proc.choices": ("可选值", "Choices"),
+    # annual statistics
+    "report.filters": ("选择年度和决策机关", "Choose the year and the decision organ"),
+    "report.year": ("年度", "Year"),
+    "report.year.bad": ("年度应为 {range} 之间的整数。", "The year must be a whole number in {range}."),
+    "report.organ": ("决策机关", "Decision organ"),
+    "report.all_organs": ("全部决策机关", "All decision organs"),
+    "report.show": ("显示", "Show"),
+    "report.csv": ("导出 CSV", "Export CSV"),
+    "report.csv.help": ("每项统计一行、每个分项一行（UTF-8，可用电子表格打开）。",
+                        "One row per figure and per breakdown entry (UTF-8, opens in a spreadsheet)."),
+    "report.scope": ("{year} 年度 · {organ} · 共 {cases} 件案件 · 生成于 {at}",
+                     "{year} · {organ} · {cases} case(s) · generated {at}"),
+    "report.chart": ("各项统计", "Every figure"),
+    "report.chart.help": ("条形长度与数值成正比；准确数值见下表。",
+                          "Bar lengths are proportional to the values; the table below gives every figure."),
+    "report.figures": ("统计数据", "Figures"),
+    "report.counter": ("统计项", "Figure"),
+    "report.value": ("数值", "Value"),
+    "report.breakdown": ("分项", "Breakdown"),
+    "report.breakdowns": ("分项图", "Breakdowns"),
+    "report.checks": ("年度最低件数", "Yearly minimums"),
+    "report.checks.none": ("所选范围内没有辖区规定年度最低件数。",
+                           "No jurisdiction in this selection sets a yearly minimum."),
+    "report.check.jurisdiction": ("辖区", "Jurisdiction"),
+    "report.check.required": ("要求", "Required"),
+    "report.check.actual": ("实际", "Actual"),
+    "report.check.ok": ("达到", "met"),
+    "report.check.short": ("未达到", "short"),
+    "report.check.source": ("依据", "Source"),
+    "report.none": ("请选择年度。", "Choose a year."),
+    "breakdown.met_on_time": ("按期", "on time"),
+    "breakdown.met_late": ("逾期完成", "late"),
+    "breakdown.overdue": ("已逾期", "overdue"),
+    "breakdown.open": ("未到期", "not yet due"),
+    # the decision catalog (a register kept as cases)
+    "catalog.filters": ("选择决策机关和年度", "Choose the decision organ and the year"),
+    "catalog.none": ("还没有任何决策机关建立目录。", "No decision organ has a catalog yet."),
+    "catalog.empty": ("{organ} 没有 {year} 年度的目录事项。", "{organ} has no catalog item for {year}."),
+    "catalog.case": ("目录案件 #{id}：{title}", "Catalog case #{id}: {title}"),
+    "catalog.state": ("状态", "State"),
+    "catalog.edit": ("在案件页添加或调整事项", "Add or adjust items on its case page"),
+    "catalog.entries": ("{n} 个事项", "{n} item(s)"),
+    "catalog.record": ("记录", "Record"),
+    "catalog.linked": ("引用此事项的决策案件", "Decision cases naming this item"),
+    "catalog.linked.none": ("尚无", "none yet"),
+    # attachments
+    "att.label": ("附件（可多选）", "Attachments (several allowed)"),
+    "att.help": ("每个文件不超过 {size}，最多 {n} 个；接受：{types}。文件与记录一起保存，其 sha256 记入记录。",
+                 "Each file up to {size}, at most {n}; accepted: {types}. The files are saved with the record, "
+                 "which cites their sha256."),
+    "att.keep": ("保留被更正记录的附件", "Keep the corrected record's attachments"),
+    "att.download": ("下载", "Download"),
+    "att.size": ("{kb} KB", "{kb} KB"),
+    "att.refused.type": ("文件「{name}」未保存：类型不被接受，或内容与其类型不符。接受：{types}。记录也未保存。",
+                         "'{name}' was not saved: its type is not accepted, or its content is not of that type. "
+                         "Accepted: {types}. The record was not saved either."),
+    "att.refused.size": ("文件「{name}」超过 {size}，未保存。记录也未保存。",
+                         "'{name}' is larger than {size} and was not saved. The record was not saved either."),
+    "att.refused.count": ("一次最多附 {n} 个文件。未保存任何内容。", "At most {n} files at a time. Nothing was saved."),
+    "att.refused.empty": ("文件「{name}」是空的。未保存任何内容。", "'{name}' is empty. Nothing was saved."),
+    "att.refused.body": ("上传的内容过大（合计不超过 {size}）。未保存任何内容。",
+                         "The upload is too large (at most {size} in all). Nothing was saved."),
+    "att.refused.reselect": ("请重新选择要附上的文件。", "Please choose the files to attach again."),
+    # dossier and checkpoints
+    "dossier.title": ("案卷", "Dossier"),
+    "dossier.download": ("下载案卷", "Download dossier"),
+    "dossier.help": ("案卷是一个 zip 文件：事件链、全部记录和附件、被拒绝的尝试、合规复核、适用规则、签名检查点和校验程序。"
+                     "解压后运行 python verify.py 即可离线校验，无需本系统。",
+                     "The dossier is one zip: the event chain, every record and attachment, refused attempts, the "
+                     "compliance re-check, the rules, a signed checkpoint and a verifier. Unpack it and run "
+                     "python verify.py to check it offline, without juece."),
+    "dossier.how": ("如何校验案卷", "How to verify a dossier"),
+    "verify.title": ("如何校验案卷", "How to verify a dossier"),
+    "verify.intro": ("案卷可以在任何装有 Python 3.10 或更高版本的电脑上校验，无需联网，也无需本系统或任何第三方软件包。",
+                     "A dossier can be checked on any computer with Python 3.10 or later: no network, no juece, "
+                     "no third-party package."),
+    "verify.step1": ("在案件的审计视图中点击「下载案卷」。", "On the case's audit view, press 'Download dossier'."),
+    "verify.step2": ("把 zip 文件复制到用于校验的电脑并解压。", "Copy the zip to the computer that checks it and unpack it."),
+    "verify.step3": ("在解压后的目录中运行：", "In the unpacked folder, run:"),
+    "verify.step3.more": ("也可以直接校验 zip：python verify.py case.zip；加 --json 输出机器可读的结果。",
+                          "Or check the zip itself: python verify.py case.zip; add --json for a machine-readable report."),
+    "verify.step4": ("最后一行为 VERIFIED 校验通过（退出码 0）或 NOT VERIFIED 校验未通过（退出码 1）；每个 PROBLEM 行指出出问题的文件、事件或记录。",
+                     "The last line says VERIFIED (exit 0) or NOT VERIFIED (exit 1); each PROBLEM line names the "
+                     "file, event or record at fault."),
+    "verify.step5": ("把 verify.py 打印的密钥指纹与本机关公布的指纹比对（检查点页列出了指纹）。指纹一致，签名才是本机关的。",
+                     "Compare the key fingerprint verify.py prints with the one the office publishes (the checkpoints "
+                     "page lists it). Only a matching fingerprint makes the signature the office's."),
+    "verify.limits": ("校验证明记录自签署以来未被更改，以及由谁、在何时记录；它不证明所记录的事实本身属实。",
+                      "Verification proves who recorded what and when, and that nothing changed since it was "
+                      "signed; it does not prove the recorded facts true."),
+    "cp.title": ("签名检查点", "Signed checkpoints"),
+    "cp.help": ("检查点是对全局事件链某一位置哈希的 Ed25519 签名。请定期下载列表并保存在数据库之外（档案、审计机关、纸质），"
+                "日后可据此发现被截断或改写的历史。",
+                "A checkpoint is an Ed25519 signature over the global chain's hash at a position. Download the "
+                "list regularly and keep it outside the database (the archive, the auditors, print): it later "
+                "reveals a truncated or rewritten history."),
+    "cp.sign": ("立即签署", "Sign now"),
+    "cp.sign.help": ("签署全局事件链当前的链头。", "Sign the global chain's current head."),
+    "cp.signed": ("已签署检查点：全局位置 {seq}。", "Checkpoint signed at global position {seq}."),
+    "cp.download": ("下载检查点列表（JSON）", "Download the checkpoints (JSON)"),
+    "cp.download.help": ("可用 juece checkpoint verify 文件名 校验。", "Check it later with juece checkpoint verify FILE."),
+    "cp.none": ("还没有签名检查点。", "No signed checkpoint yet."),
+    "cp.count": ("共 {total} 个，第 {page}/{pages} 页", "{total} checkpoint(s), page {page} of {pages}"),
+    "cp.position": ("全局位置", "Global position"),
+    "cp.at": ("签署时间（北京时间）", "Signed at (UTC+8)"),
+    "cp.key": ("密钥指纹", "Key fingerprint"),
+    "cp.verdict": ("校验结果", "Verdict"),
+    "cp.ok": ("有效", "valid"),
+    "cp.bad": ("无效", "invalid"),
+    "cp.current_key": ("本服务器当前密钥", "this server's current key"),
+    "cp.hash": ("链哈希", "Chain hash"),
     # errors
     "error.title": ("出错了", "Something went wrong"),
     "error.404": ("找不到该页面或案件。", "No such page or case."),
@@ -230,6 +344,29 @@ FIELD_KINDS: dict[str, tuple[str, str]] = {
     "choice": ("选项", "choice"),
     "object_list": ("多项", "list of items"),
 }
+
+# Short names of the document types an upload may have (workflow.services.attachments.SIGNATURES).
+OOXML = "application/vnd.openxmlformats-officedocument."
+MEDIA_NAMES: dict[str, tuple[str, str]] = {
+    "application/pdf": ("PDF", "PDF"),
+    "application/ofd": ("OFD", "OFD"),
+    "image/png": ("PNG", "PNG"),
+    "image/jpeg": ("JPEG", "JPEG"),
+    "application/zip": ("ZIP", "ZIP"),
+    f"{OOXML}wordprocessingml.document": ("Word (docx)", "Word (docx)"),
+    f"{OOXML}spreadsheetml.sheet": ("Excel (xlsx)", "Excel (xlsx)"),
+    f"{OOXML}presentationml.presentation": ("PowerPoint (pptx)", "PowerPoint (pptx)"),
+    "application/msword": ("Word (doc)", "Word (doc)"),
+    "application/vnd.ms-excel": ("Excel (xls)", "Excel (xls)"),
+    "text/plain": ("纯文本", "plain text"),
+}
+
+
+def media_name(lang: str, content_type: str) -> str:
+    pair = MEDIA_NAMES.get(content_type)
+    if pair is None:
+        return content_type
+    return pair[1] if lang == "en" else pair[0]
 
 
 def pick_lang(value: str | None) -> str:

@@ -45,6 +45,11 @@ def check_csrf() -> None:
         abort(403, description="csrf")
 
 
+def has_session() -> bool:
+    """Whether the (signed) session cookie carries a token: someone signed in, not yet checked again."""
+    return isinstance(session.get(_TOKEN), str)
+
+
 def load_user() -> None:
     """Set ``g.user`` to the signed-in actor, or None; a token no longer valid ends the session."""
     g.user = None

@@ -22,14 +22,16 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from web.auth import runtime
+from web.config import Settings
 from web.errors import log, status_of
-from web.pages import forms, session
-from web.pages.i18n import LANGS, TEXTS, label, pick_lang, role, text
+from web.pages import forms, session, uploads
+from web.pages.i18n import LANGS, TEXTS, label, media_name, pick_lang, role, text
 from web.pages.security import security_headers, with_diagram
 from workflow import errors as wf
 from workflow import services
 from workflow.definition import ADMIN_ROLE, Procedure
 from workflow.snapshot import LEGAL_TZ
+from workflow.validation import validate_record_data
 
 bp = Blueprint("pages", __name__)
 bp.after_request(security_headers)
@@ -45,6 +47,9 @@ PUBLIC = {"pages.sign_in", "pages.set_lang", "pages.index"}
 @bp.before_request
 def _before() -> Response | None:
     g.lang = pick_lang(request.cookies.get(LANG_COOKIE))
+    if request.endpoint == "pages.add_record" and session.has_session():
+        # A record form carries its files: a larger body, for signed-in sessions only (read before the CSRF check)
+        request.max_content_length = uploads.body_limit(settings().max_attachment_bytes, settings().max_json_bytes)
     session.check_csrf()
     session.load_user()
     if session.user() is None and request.endpoint not in PUBLIC:
@@ -60,6 +65,7 @@ def _helpers() -> dict[str, Any]:
         "t": lambda key, **values: text(lang, key, **values),
         "label": lambda item: label(lang, item),
         "role_label": lambda name: role(lang, name),
+        "media_label": lambda content_type: media_name(lang, content_type),
         "roles_label": lambda names: "、".join(role(lang, n) for n in names) if lang == "zh"
         else ", ".join(role(lang, n) for n in names),
         "user": session.user(),
@@ -97,6 +103,16 @@ def _t(key: str, **values: Any) -> str:
     return text(g.lang, key, **values)
 
 
+def settings() -> Settings:
+    return current_app.config["JUECE_SETTINGS"]  # type: ignore[no-any-return]
+
+
+def _size(size: int) -> str:
+    """A byte count as people write it: ``20 MB``, ``1 KB``."""
+    mb = size / (1024 * 1024)
+    return f"{mb:.3g} MB" if mb >= 1 else f"{max(size // 1024, 1)} KB"
+
+
 def _procedure(name: str, version: int | None = None) -> Procedure:
     return runtime().registry.procedure(name, version)
 
@@ -130,6 +146,9 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
     if status == 403 and error.description == "csrf":
         message = _t("csrf.bad")
+    elif status == 413:
+        message = _t("att.refused.body", size=_size(uploads.body_limit(settings().max_attachment_bytes,
+                                                                        settings().max_json_bytes)))
     elif status == 404:
         message = _t("error.404")
     else:
@@ -204,10 +223,18 @@ def _case_page(case_id: int, *, status: int = 200, refusal: dict[str, Any] | Non
     offered = [r for r in procedure.record_types if view["state"] in r.accepted_in and may(r.roles)]
     target = next((r for r in view["records"] if r["id"] == correct and r["current"]), None)
     if form is None and target is not None and any(r.name == target["type"] for r in offered):
-        form = {"type": target["type"], "data": target["data"], "errors": {}, "supersedes": target["id"], "reason": ""}
+        form = {"type": target["type"], "data": target["data"], "errors": {}, "supersedes": target["id"], "reason": "",
+                "keep": list(target.get("attachments") or [])}
     with_diagram()
     return render_template("case.html", case=view, procedure=procedure, offered=offered, refusal=refusal,
-                           form=form), status
+                           form=form, files=uploads.names(runtime(), view["records"]), upload=_upload_help()), status
+
+
+def _upload_help() -> dict[str, Any]:
+    """What the file input of a record form says and accepts."""
+    return {"accept": uploads.accept_attribute(), "max_files": uploads.MAX_FILES,
+            "size": _size(settings().max_attachment_bytes),
+            "types": ", ".join(dict.fromkeys(media_name(g.lang, t) for t in uploads.accepted()))}
 
 
 @bp.get("/cases/<id:case_id>")
@@ -230,21 +257,24 @@ def add_record(case_id: int) -> Any:
         abort(404)
     data = forms.read_record_data(record_type.fields, request.form)
     supersedes, reason = _int(request.form.get("supersedes")), request.form.get("reason") or None
-    form = {"type": record_type.name, "data": data, "errors": {}, "supersedes": supersedes, "reason": reason}
+    keep = uploads.kept(request.form.getlist(uploads.KEEP_FIELD))
+    form = {"type": record_type.name, "data": data, "errors": {}, "supersedes": supersedes, "reason": reason,
+            "keep": keep}
     grow = record_type.field(request.form.get("add_row", ""))
     if grow is not None and grow.kind == "object_list":  # "add an item" without JavaScript: redraw, save nothing
         data[grow.name] = [*forms.row_values(grow, data.get(grow.name)), {}]
         return _case_page(case_id, form=form)
     try:
+        files = _attach(record_type, data)
         record = services.add_record(runtime(), session.user(), case_id, record_type=record_type.name, data=data,
-                                     supersedes=supersedes, reason=reason, expected_version=_version())
+                                     supersedes=supersedes, reason=reason, expected_version=_version(),
+                                     attachments=[*keep, *(f for f in files if f not in keep)] or None)
     except wf.CaseNotFound:
         raise
-    except wf.InvalidInput as error:
-        form["errors"] = error.details.get("fields", {})
-        return _case_page(case_id, status=422, form=form, refusal=_refusal(error))
     except wf.WorkflowError as error:
-        return _case_page(case_id, status=status_of(error), form=form, refusal=_refusal(error))
+        refusal = _refusal(error)
+        form["errors"] = _form_errors(error, refusal)
+        return _case_page(case_id, status=status_of(error), form=form, refusal=refusal)
     flash(_t("recorded", id=record["id"]), "success")
     return redirect(url_for("pages.case", case_id=case_id, _anchor="records"))
 
@@ -268,6 +298,30 @@ def fire(case_id: int) -> Any:
     return redirect(url_for("pages.case", case_id=case_id))
 
 
+def _attach(record_type: Any, data: dict[str, Any]) -> list[str]:
+    """Store the files chosen in the record form; their sha256 for the record to cite.
+
+    All the files are checked first, and the record's data too, so a refusal of either writes nothing.
+    (A refusal only the record can give — a stale version, a state changed meanwhile — comes after the
+    files are stored: they stay stored, uncited, and the same bytes chosen again are the same upload.)"""
+    limit = settings().max_attachment_bytes
+    files = uploads.read(request.files.getlist(uploads.FIELD), limit)
+    if not files:
+        return []
+    uploads.check(files, limit)
+    validate_record_data(record_type, data)
+    return uploads.store(runtime(), session.user(), files, limit)  # type: ignore[arg-type]
+
+
+def _form_errors(error: wf.WorkflowError, refusal: dict[str, Any]) -> dict[str, list[str]]:
+    """The problems to show under the form's inputs (a refused file under the file input)."""
+    if refusal["kind"] == "upload":
+        return {uploads.FIELD: [refusal["message"]]}
+    if isinstance(error, wf.InvalidInput):
+        return error.details.get("fields", {})  # type: ignore[no-any-return]
+    return {}
+
+
 def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and len(raw) < 12 else None
 
@@ -280,12 +334,27 @@ def _refusal(error: wf.WorkflowError, trigger: str | None = None) -> dict[str, A
     if isinstance(error, wf.VersionMismatch):
         return {"kind": "stale", "message": _t("refused.stale", current=details.get("current_version"),
                                                 given=request.form.get("version", "?"))}
+    if isinstance(error, (wf.UnsupportedMedia, wf.TooLarge)) or details.get("problem") in ("count", "empty"):
+        return {"kind": "upload", "message": _upload_refusal(error)}
     if isinstance(error, wf.InvalidInput):
         return {"kind": "invalid", "message": _t("refused.invalid"), "fields": details.get("fields", {})}
     if isinstance(error, wf.Forbidden):
         roles = ", ".join(role(g.lang, r) for r in details.get("allowed_roles", []))
         return {"kind": "forbidden", "message": _t("refused.forbidden", roles=roles)}
     return {"kind": error.code, "message": _t("refused.other", message=error.message)}
+
+
+def _upload_refusal(error: wf.WorkflowError) -> str:
+    details, name = error.details, error.details.get("file", "")
+    if isinstance(error, wf.TooLarge):
+        message = _t("att.refused.size", name=name, size=_size(details.get("limit") or settings().max_attachment_bytes))
+    elif isinstance(error, wf.UnsupportedMedia):
+        message = _t("att.refused.type", name=name, types=_upload_help()["types"])
+    elif details.get("problem") == "count":
+        message = _t("att.refused.count", n=details.get("limit"))
+    else:
+        message = _t("att.refused.empty", name=name)
+    return f"{message} {_t('att.refused.reselect')}"
 
 
 # -- the timeline and the auditor's view -------------------------------------------------------------------------
@@ -305,7 +374,8 @@ def audit(case_id: int) -> str:
     view = services.audit_view(runtime(), case_id, seq=seq)
     procedure = _procedure(view["as_of"]["procedure"], view["as_of"]["procedure_version"])
     with_diagram()
-    return render_template("audit.html", view=view, case=view["as_of"], procedure=procedure)
+    return render_template("audit.html", view=view, case=view["as_of"], procedure=procedure,
+                           files=uploads.names(runtime(), view["as_of"]["records"]))
 
 
 # -- procedures and opening a case -------------------------------------------------------------------------------
