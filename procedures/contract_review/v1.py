@@ -52,25 +52,27 @@ STATES = (
 # -- attributes -----------------------------------------------------------------------------------------
 
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national"),
-    Attribute("technical_questions", "bool", "涉及需要论证的专业性、技术性问题", default=False),
-    Attribute("ppp_project", "bool", "PPP项目（实施方案及项目协议）", default=False),
-    Attribute("major_contract", "bool", "重大行政合同", default=False),
+    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    Attribute("technical_questions", "bool", "涉及需要论证的专业性、技术性问题", default=False,
+              label_en="Involves professional or technical questions that need argumentation"),
+    Attribute("ppp_project", "bool", "PPP项目（实施方案及项目协议）", default=False,
+              label_en="PPP project (implementation plan and project agreement)"),
+    Attribute("major_contract", "bool", "重大行政合同", default=False, label_en="Major administrative contract"),
 )
 
 # -- record types ---------------------------------------------------------------------------------------
 
 
-def _s(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "string", label, required)
+def _s(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "string", label, required, label_en=en)
 
 
-def _t(name: str, label: str, required: bool = True) -> Field:
-    return Field(name, "text", label, required)
+def _t(name: str, label: str, en: str = "", required: bool = True) -> Field:
+    return Field(name, "text", label, required, label_en=en)
 
 
-def _d(name: str, label: str) -> Field:
-    return Field(name, "date", label)
+def _d(name: str, label: str, en: str = "") -> Field:
+    return Field(name, "date", label, label_en=en)
 
 
 SUBMISSION = "review_submission"
@@ -78,50 +80,51 @@ OPINION = "review_opinion"
 
 RECORD_TYPES = (
     RecordType("contract_draft", "合同文本（送审稿）", "Contract draft", (
-        _s("title", "合同名称"),
-        _s("counterparty", "合同相对方"),
-        _t("summary", "合同标的及主要条款"),
-        _s("amount", "合同金额", required=False),
+        _s("title", "合同名称", "Title of the contract"),
+        _s("counterparty", "合同相对方", "Counterparty"),
+        _t("summary", "合同标的及主要条款", "Subject matter and main terms"),
+        _s("amount", "合同金额", "Contract amount", required=False),
     ), (UNDERTAKING,), ("negotiation",)),
     RecordType("counterparty_investigation", "合同相对方调查", "Counterparty investigation", (
-        _s("counterparty", "合同相对方"),
-        _t("legal_status", "主体资格"),
-        _t("qualifications_and_credit", "资质资信"),
-        _t("business_condition", "经营状况"),
-        _t("performance_capacity", "履约能力"),
-        _d("investigated_on", "调查日期"),
+        _s("counterparty", "合同相对方", "Counterparty"),
+        _t("legal_status", "主体资格", "Legal status as a contracting party"),
+        _t("qualifications_and_credit", "资质资信", "Qualifications and creditworthiness"),
+        _t("business_condition", "经营状况", "Business condition"),
+        _t("performance_capacity", "履约能力", "Capacity to perform"),
+        _d("investigated_on", "调查日期", "Date investigated"),
     ), (UNDERTAKING,), ("negotiation",)),
     RecordType("technical_argumentation", "专业性技术性问题论证", "Technical argumentation", (
-        _t("questions", "论证的问题"),
-        Field("experts", "string_list", "论证专家或机构", min_items=1),
-        _t("conclusion", "论证结论"),
+        _t("questions", "论证的问题", "Questions argued"),
+        Field("experts", "string_list", "论证专家或机构", min_items=1, label_en="Experts or institutions"),
+        _t("conclusion", "论证结论", "Conclusion of the argumentation"),
     ), (UNDERTAKING,), ("negotiation",)),
     RecordType("department_opinion", "相关部门意见", "Opinion of a department consulted", (
-        _s("department", "部门"),
-        _t("opinion", "意见"),
-        _d("given_on", "出具日期"),
+        _s("department", "部门", "Department"),
+        _t("opinion", "意见", "Opinion"),
+        _d("given_on", "出具日期", "Date issued"),
     ), (UNDERTAKING,), ("negotiation",)),
     RecordType(SUBMISSION, "合法性审查送审材料", "Submission for legality review", (
-        _d("submitted_on", "送审日期"),
-        Field("materials", "string_list", "送审材料清单", min_items=1),
-        _t("ppp_implementation_plan", "PPP项目实施方案", required=False),
+        _d("submitted_on", "送审日期", "Date submitted"),
+        Field("materials", "string_list", "送审材料清单", min_items=1, label_en="List of materials submitted"),
+        _t("ppp_implementation_plan", "PPP项目实施方案", "PPP implementation plan", required=False),
     ), (UNDERTAKING,), ("negotiation",)),
     # The sources found name only two outcomes: reviewed and lawful, or found unlawful ("经审查认定不合法的").
     RecordType(OPINION, "合法性审查意见", "Legality review opinion", (
-        Field("conclusion", "choice", "审查结论", choices=("lawful", "unlawful")),
-        _t("reasons", "理由和依据"),
-        _d("issued_on", "出具日期"),
-        _s("reviewer", "审查人"),
+        Field("conclusion", "choice", "审查结论", choices=("lawful", "unlawful"), label_en="Review conclusion",
+              choice_labels=(("lawful", "合法", "Lawful"), ("unlawful", "不合法", "Unlawful"))),
+        _t("reasons", "理由和依据", "Reasons and grounds"),
+        _d("issued_on", "出具日期", "Date issued"),
+        _s("reviewer", "审查人", "Reviewer"),
     ), (LEGAL,), ("legality_review",)),
     RecordType("signing_record", "合同签订记录", "Signing record", (
-        _d("signed_on", "签订日期"),
-        _s("contract_no", "合同编号"),
-        _s("signatory", "签约代表"),
+        _d("signed_on", "签订日期", "Date signed"),
+        _s("contract_no", "合同编号", "Contract number"),
+        _s("signatory", "签约代表", "Signatory"),
     ), (ORGAN,), ("negotiation", "ready_to_sign")),
     RecordType("filing_record", "合同备案记录", "Filing record", (
-        _s("filed_with", "备案机关"),
-        _d("filed_on", "备案日期"),
-        _s("filing_no", "备案编号"),
+        _s("filed_with", "备案机关", "Filing authority"),
+        _d("filed_on", "备案日期", "Date filed"),
+        _s("filing_no", "备案编号", "Filing number"),
     ), (UNDERTAKING, ORGAN), ("signed",)),
 )
 
