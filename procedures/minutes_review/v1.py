@@ -38,8 +38,12 @@ STATES = (
 )
 
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national"),
-    Attribute("document_kind", "choice", "文件种类", default="meeting_minutes", choices=("meeting_minutes", "memo")),
+    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    Attribute("document_kind", "choice", "文件种类", default="meeting_minutes", choices=("meeting_minutes", "memo"),
+              label_en="Kind of document", choice_labels=(
+                  ("meeting_minutes", "会议纪要", "Meeting minutes"),
+                  ("memo", "抄告单", "Circulated notice (抄告单)"),
+              )),
 )
 
 DRAFT = "minutes_draft"
@@ -47,20 +51,25 @@ OPINION = "legal_opinion"
 
 RECORD_TYPES = (
     RecordType(DRAFT, "会议纪要（抄告单）稿", "Draft minutes or memo", (
-        Field("title", "string", "标题"),
-        Field("body", "text", "正文"),
+        Field("title", "string", "标题", label_en="Title"),
+        Field("body", "text", "正文", label_en="Text"),
     ), (UNDERTAKING,), ("drafting", "legal_review")),
     RecordType(OPINION, "书面法律意见", "Written legal opinion", (
-        Field("opinion_no", "string", "法律意见书编号"),
-        Field("conclusion", "choice", "审查结论", choices=("lawful", "lawful_with_revisions", "unlawful")),
-        Field("reasons", "text", "意见和理由"),
-        Field("issued_on", "date", "出具日期"),
-        Field("reviewer", "string", "审查人"),
+        Field("opinion_no", "string", "法律意见书编号", label_en="Number of the legal opinion letter"),
+        Field("conclusion", "choice", "审查结论", choices=("lawful", "lawful_with_revisions", "unlawful"),
+              label_en="Review conclusion", choice_labels=(
+            ("lawful", "合法", "Lawful"),
+            ("lawful_with_revisions", "合法但需修改", "Lawful, subject to revisions"),
+            ("unlawful", "不合法", "Unlawful"),
+        )),
+        Field("reasons", "text", "意见和理由", label_en="Opinion and reasons"),
+        Field("issued_on", "date", "出具日期", label_en="Date issued"),
+        Field("reviewer", "string", "审查人", label_en="Reviewer"),
     ), (LEGAL,), ("legal_review",)),
     RecordType("sign_off", "签发记录", "Sign-off", (
-        Field("signed_by", "string", "签发人"),
-        Field("issued_on", "date", "印发日期"),
-        Field("document_no", "string", "文号"),
+        Field("signed_by", "string", "签发人", label_en="Signed off by"),
+        Field("issued_on", "date", "印发日期", label_en="Date issued"),
+        Field("document_no", "string", "文号", label_en="Document number"),
     ), (ORGAN,), ("drafting", "legal_review")),
 )
 
