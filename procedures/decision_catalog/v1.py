@@ -25,31 +25,39 @@ STATES = (
 )
 
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national"),
-    Attribute("year", "string", "目录年度", default=""),
+    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    Attribute("year", "string", "目录年度", default="", label_en="Year of the catalog"),
 )
 
 RECORD_TYPES = (
     RecordType("catalog_item", "目录事项", "Catalog item", (
-        Field("year", "int", "年度"),
-        Field("item_no", "string", "目录序号"),
-        Field("title", "string", "决策事项名称"),
-        Field("undertaking_unit", "string", "承办单位"),
-        Field("grounds", "text", "列入理由和依据"),
-        Field("planned_time", "string", "计划完成时间", required=False),
-        Field("status", "choice", "状态", choices=("listed", "withdrawn")),
+        Field("year", "int", "年度", label_en="Year"),
+        Field("item_no", "string", "目录序号", label_en="Catalog item number"),
+        Field("title", "string", "决策事项名称", label_en="Decision matter"),
+        Field("undertaking_unit", "string", "承办单位", label_en="Undertaking unit"),
+        Field("grounds", "text", "列入理由和依据", label_en="Reasons and grounds for listing"),
+        Field("planned_time", "string", "计划完成时间", required=False, label_en="Planned completion"),
+        Field("status", "choice", "状态", choices=("listed", "withdrawn"), label_en="Status", choice_labels=(
+            ("listed", "列入目录", "Listed"),
+            ("withdrawn", "调出目录", "Withdrawn"),
+        )),
     ), (ORGAN, UNDERTAKING), ("drafting", "adjusting")),
     RecordType("adjustment_reason", "目录调整说明", "Reason for adjusting the catalog", (
-        Field("reason", "text", "调整理由"),
-        Field("decided_on", "date", "决定调整日期"),
+        Field("reason", "text", "调整理由", label_en="Reason for the adjustment"),
+        Field("decided_on", "date", "决定调整日期", label_en="Date the adjustment was decided"),
     ), (ORGAN,), ("published",)),
     RecordType("party_consent", "同级党委同意意见", "Party committee consent", (
-        Field("consented_on", "date", "同意日期"),
-        Field("reference_no", "string", "文号"),
+        Field("consented_on", "date", "同意日期", label_en="Date of consent"),
+        Field("reference_no", "string", "文号", label_en="Document number"),
     ), (ORGAN,), ("consent",)),
     RecordType("catalog_publication", "目录公布", "Publication of the catalog", (
-        Field("published_on", "date", "公布日期"),
-        Field("channel", "choice", "公布渠道", choices=("gazette", "government_website", "newspaper")),
+        Field("published_on", "date", "公布日期", label_en="Date published"),
+        Field("channel", "choice", "公布渠道", choices=("gazette", "government_website", "newspaper"),
+              label_en="Channel of publication", choice_labels=(
+                  ("gazette", "政府公报", "Government gazette"),
+                  ("government_website", "政府网站", "Government website"),
+                  ("newspaper", "本地报纸", "Local newspaper"),
+              )),
     ), (ORGAN,), ("consent",)),
 )
 
