@@ -232,10 +232,15 @@ class ProcedureRegistry:
         return self._calendars[profile]
 
     def definition_json(self, procedure: Procedure) -> bytes:
-        """The definition as canonical JSON: what a dossier ships as rules.json and event 1 fingerprints."""
+        """The definition as canonical JSON: what a dossier ships as rules.json and event 1 fingerprints.
+
+        Display labels are left out (``PRESENTATION_KEYS``): a translation added or corrected later must not
+        make an archived case's rules look changed. Everything that decides — states, triggers, rule ids
+        with their messages and legal basis, record types and fields, attributes, deadlines — is in.
+        """
         key = (procedure.name, procedure.version)
         if key not in self._definition_json:
-            self._definition_json[key] = canonical(procedure.to_dict())
+            self._definition_json[key] = canonical(_without_presentation(procedure.to_dict()))
         return self._definition_json[key]
 
     def definition_sha256(self, procedure: Procedure) -> str:
@@ -318,6 +323,17 @@ class ProcedureRegistry:
         for state in procedure.states:
             text = text.replace(f'state "{state.name}" as {state.name}', f'state "{state.label} {state.name}" as {state.name}')
         return text
+
+
+PRESENTATION_KEYS = frozenset({"label", "label_en", "choice_labels"})
+
+
+def _without_presentation(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_presentation(v) for k, v in value.items() if k not in PRESENTATION_KEYS}
+    if isinstance(value, list):
+        return [_without_presentation(v) for v in value]
+    return value
 
 
 def _resolve_profiles(profiles: list[Profile]) -> dict[str, Profile]:

@@ -199,3 +199,22 @@ def test_the_key_is_created_once_with_private_permissions(art):
     assert key.stat().st_mode & 0o777 == 0o600
     public = art.signer.public_key_hex
     assert CheckpointSigner(key).public_key_hex == public
+
+
+def test_the_rules_fingerprint_ignores_display_labels(rt):
+    """A label added or corrected later must not make an archived case's rules look changed."""
+    import dataclasses
+
+    from procedures import all_procedures
+    from procedures.profiles import PROFILES
+    from workflow.registry import ProcedureRegistry
+
+    procedure = rt.registry.procedure("major_decision")
+    relabelled = dataclasses.replace(procedure, record_types=tuple(
+        dataclasses.replace(r, fields=tuple(dataclasses.replace(f, label=f.label + "（改）", label_en="changed")
+                                            for f in r.fields)) for r in procedure.record_types))
+    others = [p for p in all_procedures() if (p.name, p.version) != (procedure.name, procedure.version)]
+    later = ProcedureRegistry([*others, relabelled], PROFILES)
+    assert later.definition_sha256(relabelled) == rt.registry.definition_sha256(procedure)
+    retimed = dataclasses.replace(procedure, deadlines=procedure.deadlines[:1])  # a change that decides something
+    assert ProcedureRegistry([*others, retimed], PROFILES).definition_sha256(retimed) != rt.registry.definition_sha256(procedure)
