@@ -25,6 +25,7 @@ from tests.procedures.scenarios import EVALUATION_DECISION
 from tests.web.helpers import ROLES, add_tokens, make_app, runtime
 from web.demo import load_demo
 from web.pages import charts
+from web.pages.i18n import choice
 from web.pages.security import CSP
 from workflow import services
 from workflow.dossier_verify import verify_files_safely
@@ -196,11 +197,12 @@ def test_the_catalog_lists_each_item_and_the_decisions_naming_it(app, tokens):
     register = section(page, f'id="register-{catalog}"', "</section>")
     assert f'href="/cases/{catalog}"' in register and 'data-state="published"' in register and "已公布" in register
     items = {r["id"]: r for r in services.case_records(rt, catalog) if r["type"] == "catalog_item"}
-    assert len(items) == 2
+    kind = rt.registry.procedure("decision_catalog").record_type("catalog_item")
+    assert len(items) == 2 and kind is not None
     for record_id, record in items.items():
         row = section(register, f'id="entry-{record_id}"', "</tr>")
         for name in ("item_no", "title", "undertaking_unit", "status", "planned_time"):
-            assert str(record["data"][name]) in row, name
+            assert choice("zh", kind.field(name), record["data"][name]) in row, name  # a code shown as its label
         named = record["data"]["item_no"] == "2026-07"
         assert (f'href="/cases/{linked}"' in row) is named
         assert (f'data-case="{linked}"' in row) is named
@@ -385,3 +387,14 @@ def test_checkpoints_are_listed_signed_by_the_roles_allowed_and_exported(app, to
     kept = json.loads(exported.data)
     assert [c["global_seq"] for c in kept] == [checkpoint["global_seq"]]
     assert checkpoints.verify_checkpoints(runtime(app), kept)["ok"]
+
+
+def test_labels_a_definition_leaves_out_fall_back_to_its_words():
+    from web.pages.i18n import label
+    from workflow.definition import Field
+
+    bare = Field("decided_on", "date", "决定日期")  # no English label: the name, humanised
+    assert (label("zh", bare), label("en", bare)) == ("决定日期", "Decided on")
+    coded = Field("status", "choice", "状态", choices=("a", "b"), label_en="Status", choice_labels=(("a", "甲", "A"),))
+    assert (label("en", coded), choice("zh", coded, "a"), choice("en", coded, "a"), choice("en", coded, "b")) == \
+        ("Status", "甲", "A", "b")

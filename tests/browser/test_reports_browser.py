@@ -23,6 +23,7 @@ from tests.browser.driver import Clerk
 from tests.conftest import START
 from web import create_app
 from web.demo import load_demo
+from web.pages.i18n import choice
 from workflow import services
 from workflow.dossier_verify import verify_files_safely
 from workflow.services.reports import annual_report, annual_report_csv, register_view
@@ -92,13 +93,16 @@ def test_the_catalog_page_lists_the_items_and_leads_to_the_catalog_case(new_page
     organ = page.locator("#organ").input_value()
     year = int(page.locator("#year").input_value())
     view = register_view(server.runtime, organ=organ, year=year, **CATALOG_REGISTER)
+    kind = server.runtime.registry.procedure(CATALOG_REGISTER["procedure"]).record_type(CATALOG_REGISTER["record_type"])
+    assert kind is not None
     entries = [e for r in view["registers"] for e in r["entries"]]
     assert entries, "the demo has a published catalog"
     expect(page.locator("tr.entry")).to_have_count(len(entries))
     for entry in entries:
         for name, value in entry["data"].items():
             if name != CATALOG_REGISTER["year_field"]:
-                expect(page.locator(f"#entry-{entry['record_id']} td[data-field={name}]")).to_contain_text(str(value))
+                shown = choice("zh", kind.field(name), value)  # a choice code reads as its label
+                expect(page.locator(f"#entry-{entry['record_id']} td[data-field={name}]")).to_contain_text(shown)
     shoot(page, "guide-catalog", full_page=False)
     page.locator("a.register-case").first.click()
     expect(page.locator("#case-title")).to_have_text(view["registers"][0]["title"])

@@ -397,10 +397,20 @@ def label(lang: str, item: Any) -> str:
     for attribute in ("label", "title", "message"):
         english = getattr(item, f"{attribute}_en", None)
         if english is not None:
-            return str(english if lang == "en" else getattr(item, attribute, None) or getattr(item, f"{attribute}_zh"))
+            if lang == "en":  # a field or attribute without its English label: its name, humanised
+                return str(english) if english else humanise(getattr(item, "name", ""))
+            return str(getattr(item, attribute, None) or getattr(item, f"{attribute}_zh"))
     if lang == "en":
-        return humanise(item.name)  # Field and Attribute labels are Chinese only
+        return humanise(item.name)
     return str(item.label)
+
+
+def choice(lang: str, item: Any, code: Any) -> str:
+    """How a choice code of a field or attribute reads (its ``choice_labels``), else the code itself."""
+    for value, zh, en in getattr(item, "choice_labels", ()) or ():
+        if value == code:
+            return str(en if lang == "en" else zh)
+    return str(code)
 
 
 def role(lang: str, name: str) -> str:

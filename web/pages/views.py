@@ -25,7 +25,7 @@ from web.auth import runtime
 from web.config import Settings
 from web.errors import log, status_of
 from web.pages import forms, session, uploads
-from web.pages.i18n import LANGS, TEXTS, label, media_name, pick_lang, role, text
+from web.pages.i18n import LANGS, TEXTS, choice, label, media_name, pick_lang, role, text
 from web.pages.security import security_headers, with_diagram
 from workflow import errors as wf
 from workflow import services
@@ -66,6 +66,7 @@ def _helpers() -> dict[str, Any]:
         "label": lambda item: label(lang, item),
         "role_label": lambda name: role(lang, name),
         "media_label": lambda content_type: media_name(lang, content_type),
+        "choice_label": lambda item, code: choice(lang, item, code),
         "roles_label": lambda names: "、".join(role(lang, n) for n in names) if lang == "zh"
         else ", ".join(role(lang, n) for n in names),
         "user": session.user(),
