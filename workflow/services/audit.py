@@ -85,12 +85,13 @@ def verify_case(rt: Runtime, case_id: int) -> dict[str, Any]:
 # compares them on tampered databases).
 
 _CASES = ("SELECT id, state, head_hash, head_seq, version, procedure, procedure_version, jurisdiction, title, "
-          "decision_organ, undertaking_unit, attributes FROM cases")
+          "decision_organ, undertaking_unit, {attributes} FROM cases")
 _EVENTS = "SELECT id, global_seq, case_id, seq, at, actor, role, kind, payload, prev_hash, hash FROM events"
-_RECORDS = ("SELECT id, case_id, type, data, sha256, supersedes_id, reason, recorded_at, recorded_by, role, "
-            "event_seq, attachments FROM records")
+_RECORDS = ("SELECT id, case_id, type, {data}, sha256, supersedes_id, reason, recorded_at, recorded_by, role, "
+            "event_seq, {attachments} FROM records")
+_JSON_COLUMNS = ("attributes", "data", "attachments")
 _LINKS = "SELECT id, global_seq, hash, prev_global_hash, global_hash FROM events ORDER BY global_seq"
-_BATCH = 2000
+_BATCH = 5000
 _UNPARSED = object()
 
 
@@ -100,11 +101,14 @@ class _Source:
     def __init__(self, connection: Any, is_sqlite: bool) -> None:
         self.connection = connection
         self.is_sqlite = is_sqlite
-        # SQLite hands JSON columns back as text (SQLAlchemy's JSON type parses it); psycopg parses json itself.
-        self.decode_json: Any = parse_json if self.is_sqlite else None
+        # JSON columns come back as their stored text and are parsed here, as SQLAlchemy's JSON type parses them
+        # (on PostgreSQL the json type keeps the text as written; psycopg's own loader is slower).
+        self.decode_json: Any = _decode_json
+        self.columns = {name: name if is_sqlite else f"CAST({name} AS TEXT)" for name in _JSON_COLUMNS}
         self._cursors: list[Any] = []
 
     def stream(self, sql: str, params: tuple[Any, ...] = (), *, server_side: bool = True) -> Iterator[tuple[Any, ...]]:
+        sql = sql.format(**self.columns)
         if self.is_sqlite or not server_side:
             cursor = self.connection.cursor()
             sql = sql if self.is_sqlite else sql.replace("?", "%s")
@@ -134,6 +138,10 @@ class _Source:
 def _session_source(session: Session) -> _Source:
     """The session's own connection, so its read transaction."""
     return _Source(session.connection().connection.dbapi_connection, session.get_bind().dialect.name == "sqlite")
+
+
+def _decode_json(value: Any) -> Any:
+    return None if value is None else parse_json(value)
 
 
 def _rows(cursor: Any) -> Iterator[tuple[Any, ...]]:
@@ -183,7 +191,7 @@ class _CaseChecker:
     """Every case's chain and projection from the three streams; collects what the global pass needs."""
 
     def __init__(self, decode_json: Any, numbered: frozenset[str], global_order: bool = True) -> None:
-        self.decode = decode_json or (lambda value: value)
+        self.decode = decode_json
         self.numbered = numbered
         self.global_order = global_order  # fold in global_seq order (verify_all) or in seq order (verify_case)
         self.cases: list[dict[str, Any]] = []
