@@ -39,9 +39,14 @@ lint: $(STAMP)
 audit-deps: $(STAMP)
 	$(BIN)/python scripts/audit-deps.py
 
+## bench: the write path against a raw sqlite3 floor, the same over HTTP, the API under 8/32/64 clients on SQLite
+##        and PostgreSQL, and a million events (write cost, verify, replay); figures in docs/performance.md
 bench: $(STAMP)
 	$(BIN)/python bench/w1.py --cases 200
 	$(BIN)/python bench/http_w1.py --cases 50 --reads 10
+	scripts/ensure-postgres.sh
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info .pytest_cache .ruff_cache
