@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -137,6 +138,12 @@ class Server:
         if self._out is not subprocess.DEVNULL:
             self._out.close()  # type: ignore[union-attr]
             self._out = subprocess.DEVNULL
+
+
+def stop_on_sigterm() -> None:
+    """``kill PID`` unwinds like Ctrl-C, so the servers and clusters a benchmark started are stopped too."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 def machine() -> dict[str, Any]:

@@ -40,7 +40,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._support import Server, create_database, machine, postgres  # noqa: E402
+from bench._support import Server, create_database, machine, postgres, stop_on_sigterm  # noqa: E402
 from bench.gen_dataset import generate  # noqa: E402
 from procedures.major_decision import samples  # noqa: E402
 from web.bootstrap import make_runtime  # noqa: E402
@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed-events", type=int, default=20_000, help="events in the database before the load")
     parser.add_argument("--pg-fsync", choices=("on", "off"), default="on")
     args = parser.parse_args(argv)
+    stop_on_sigterm()
     print(json.dumps({"machine": machine()}), flush=True)
     lines = []
     for kind in args.db.split(","):

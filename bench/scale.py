@@ -35,7 +35,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._support import create_database, machine, postgres  # noqa: E402
+from bench._support import create_database, machine, postgres, stop_on_sigterm  # noqa: E402
 from bench.gen_dataset import generate  # noqa: E402
 from procedures import build_registry  # noqa: E402
 from procedures.major_decision import samples  # noqa: E402
@@ -198,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset-dir", type=Path, default=None,
                         help="keep the SQLite files here and reuse them on the next run (default: a temporary directory)")
     args = parser.parse_args(argv)
+    stop_on_sigterm()
     print(json.dumps({"machine": machine()}), flush=True)
     for kind in args.db.split(","):
         if args.dataset_dir is not None and kind == "sqlite":
