@@ -91,6 +91,11 @@ def test_the_annual_page_shows_every_figure_as_the_report_counts_it(demo, organ)
         assert f'data-value="{counter["value"]}"' in row and counter["label"]["zh"] in row
         for key, value in counter["breakdown"].items():
             assert f'data-key="{key}" data-value="{value}"' in row, (counter["id"], key)
+            if counter["by"]:  # a choice code, worded as the record types it is counted from word it
+                registry = runtime(app).registry
+                worded = [choice("zh", registry.procedure(p).record_type(k).field(counter["by"]), key)
+                          for p, k in counter["sources"]]
+                assert f'{next((w for w in worded if w != key), key)}: <strong>{value}</strong>' in row, key
 
     # the chart: one bar per figure, its length proportional to the value, drawn on the server
     chart = section(page, 'id="chart-counters"', "</svg>")
@@ -321,6 +326,16 @@ def test_a_file_with_a_bad_record_writes_nothing_and_a_body_over_the_limit_is_re
         assert global_events(app) == before
     finally:
         runtime(app).db.dispose()
+
+
+def test_a_role_the_record_type_refuses_stores_no_file(app, tokens):
+    case_id = new_case(app, samples.opening_steps(START)[:3])
+    before = global_events(app)
+    for role in ("undertaking_unit", "auditor"):  # the record type is the organ's; an auditor writes nothing
+        client = signed_in(app, tokens[role])
+        response = post_record(client, case_id, record_form(app, client, case_id), (PDF, "a.pdf", "application/pdf"))
+        assert response.status_code == 403, role
+    assert global_events(app) == before
 
 
 def test_every_new_form_needs_the_csrf_token(app, tokens):

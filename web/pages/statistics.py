@@ -16,7 +16,7 @@ from procedures.reports import CATALOG_REGISTER
 from web.auth import runtime
 from web.pages import charts, lookups
 from web.pages.files import download
-from web.pages.i18n import TEXTS, label, text
+from web.pages.i18n import TEXTS, choice, label, text
 from web.pages.views import _int, _procedure, _refusal, bp
 from workflow import errors as wf
 from workflow.services import reports
@@ -39,10 +39,27 @@ def _organ() -> str | None:
 # -- annual statistics ---------------------------------------------------------------------------------------
 
 
-def _breakdown_label(key: str) -> str:
-    """A breakdown key as the page words it: the engine's deadline outcomes translated, anything else (a
-    field's value, a rule id) as it is."""
-    return text(g.lang, f"breakdown.{key}") if f"breakdown.{key}" in TEXTS else key
+def _breakdown_label(counter: dict[str, Any], key: str) -> str:
+    """A breakdown key as the page words it: the engine's deadline outcomes translated, a field's choice code
+    by the label its record type gives it, anything else (a rule id) as it is."""
+    if f"breakdown.{key}" in TEXTS:
+        return text(g.lang, f"breakdown.{key}")
+    if counter.get("by"):
+        for source in counter["sources"]:
+            field = _source_field(source, counter["by"])
+            if field is not None and choice(g.lang, field, key) != key:
+                return choice(g.lang, field, key)
+    return key
+
+
+def _source_field(source: Any, name: str) -> Any:
+    """The field ``name`` of a counter's (procedure, record type) source, if the registry has it."""
+    try:
+        procedure = runtime().registry.procedure(source[0])
+    except wf.NotFound:
+        return None
+    kind = procedure.record_type(source[1])
+    return kind.field(name) if kind is not None else None
 
 
 def _charts(report: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +67,7 @@ def _charts(report: dict[str, Any]) -> dict[str, Any]:
     overview = charts.bar_chart("chart-counters", text(lang, "report.chart"),
                                 ((c["id"], c["label"][lang], c["value"]) for c in report["counters"]))
     breakdowns = [charts.bar_chart(f"chart-{c['id']}", c["label"][lang],
-                                   ((key, _breakdown_label(key), value) for key, value in c["breakdown"].items()),
+                                   ((key, _breakdown_label(c, key), value) for key, value in c["breakdown"].items()),
                                    charts.SMALL)
                   for c in report["counters"] if c["breakdown"]]
     return {"overview": overview, "breakdowns": breakdowns}

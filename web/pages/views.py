@@ -311,6 +311,8 @@ def _attach(record_type: Any, data: dict[str, Any]) -> list[str]:
         return []
     uploads.check(files, limit)
     validate_record_data(record_type, data)
+    if not may(record_type.roles):  # the engine would refuse the record: store no file for it
+        raise wf.Forbidden(f"record '{record_type.name}'", allowed_roles=sorted({*record_type.roles, ADMIN_ROLE}))
     return uploads.store(runtime(), session.user(), files, limit)  # type: ignore[arg-type]
 
 
