@@ -78,8 +78,18 @@ def _helpers() -> dict[str, Any]:
         "when": when,
         "other_lang": "en" if lang == "zh" else "zh",
         # Where the language link comes back to: this page, or after a refused POST the page it came from.
-        "here": request.full_path.rstrip("?") if request.method == "GET" else request.path.rsplit("/", 1)[0] or "/",
+        "here": request.full_path.rstrip("?") if request.method == "GET" else _page_of_post(),
     }
+
+
+def _page_of_post() -> str:
+    """Where a refused POST's page comes back to: the same path if it is also a page, else its parent
+    (``/cases/7/records`` → ``/cases/7``)."""
+    try:
+        current_app.url_map.bind("").match(request.path, method="GET")
+    except HTTPException:
+        return request.path.rsplit("/", 1)[0] or "/"
+    return request.path
 
 
 def when(moment: Any) -> str:
