@@ -54,11 +54,43 @@ def postgres(fsync: bool = True, max_connections: int = 300) -> Iterator[str]:
                f"-c fsync={'on' if fsync else 'off'} -c shared_buffers=256MB")
     _run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(directory / "log"), "-w", "-o", options, "start",
          as_postgres=as_postgres)
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    CLUSTERS[url.rsplit("/", 1)[0]] = data
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield url
     finally:
+        CLUSTERS.pop(url.rsplit("/", 1)[0], None)
         _run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop", as_postgres=as_postgres)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+CLUSTERS: dict[str, Path] = {}  # server URL -> data directory of the clusters started here
+
+
+def postmaster_pid(url: str) -> int | None:
+    """The PostgreSQL server process of a cluster started by ``postgres()`` (for its CPU time)."""
+    data = CLUSTERS.get(url.rsplit("/", 1)[0])
+    if data is None:
+        return None
+    return int((data / "postmaster.pid").read_text().split()[0])
+
+
+def tree_cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process and all its living descendants (Linux /proc)."""
+    if pid is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return total
 
 
 def create_database(admin_url: str, name: str) -> str:

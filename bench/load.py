@@ -27,6 +27,7 @@ import argparse
 import datetime as dt
 import http.client
 import json
+import os
 import random
 import sys
 import tempfile
@@ -40,7 +41,15 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._support import Server, create_database, machine, postgres, stop_on_sigterm  # noqa: E402
+from bench._support import (  # noqa: E402
+    Server,
+    create_database,
+    machine,
+    postgres,
+    postmaster_pid,
+    stop_on_sigterm,
+    tree_cpu_seconds,
+)
 from bench.gen_dataset import generate  # noqa: E402
 from procedures.major_decision import samples  # noqa: E402
 from web.bootstrap import make_runtime  # noqa: E402
@@ -155,12 +164,17 @@ def _quantile(values: list[float], q: float) -> float | None:
 
 
 def run_load(port: int, tokens: dict[str, str], seeded: int, clients: int, duration: float,
-             warmup: float) -> dict[str, Any]:
+             warmup: float, server_pid: int | None = None, database_pid: int | None = None) -> dict[str, Any]:
     began = time.perf_counter()
     count_from, stop_at = began + warmup, began + warmup + duration
     threads = [Client(port, tokens, seeded, n, stop_at, count_from) for n in range(clients)]
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, count_from - time.perf_counter()))
+    cpu = (tree_cpu_seconds(server_pid), tree_cpu_seconds(database_pid), time.process_time())
+    time.sleep(max(0.0, stop_at - time.perf_counter()))
+    cpu = tuple(b - a for a, b in zip(cpu, (tree_cpu_seconds(server_pid), tree_cpu_seconds(database_pid),
+                                           time.process_time()), strict=True))
     for thread in threads:
         thread.join()
     every = {kind: [x for t in threads for x in t.latencies[kind]] for kind in ("read", "record", "transition")}
@@ -172,18 +186,25 @@ def run_load(port: int, tokens: dict[str, str], seeded: int, clients: int, durat
         "p50_ms": _quantile(total, 0.50), "p99_ms": _quantile(total, 0.99),
         **{f"{kind}_p50_ms": _quantile(values, 0.50) for kind, values in every.items()},
         **{f"{kind}_p99_ms": _quantile(values, 0.99) for kind, values in every.items()},
+        # CPU per request (ms) of the gunicorn processes, of PostgreSQL's and of the client threads: steadier
+        # than latency when the machine is shared.
+        "server_cpu_ms": round(cpu[0] / max(1, len(total)) * 1000, 2),
+        "database_cpu_ms": round(cpu[1] / max(1, len(total)) * 1000, 2) if database_pid else None,
+        "client_cpu_ms": round(cpu[2] / max(1, len(total)) * 1000, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "errors": len(errors), "first_errors": errors[:3],
     }
 
 
 def _table(lines: list[dict[str, Any]]) -> str:
     rows = ["| database | workers | clients | req/s | writes/s | p50 ms | p99 ms | read p50/p99 | record p50/p99 "
-            "| transition p50/p99 | errors |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "| transition p50/p99 | CPU ms/req server / db | load | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in lines:
         rows.append(f"| {r['database']} | {r['workers']} | {r['clients']} | {r['requests_per_s']} | {r['writes_per_s']} "
                     f"| {r['p50_ms']} | {r['p99_ms']} | {r['read_p50_ms']} / {r['read_p99_ms']} "
                     f"| {r['record_p50_ms']} / {r['record_p99_ms']} | {r['transition_p50_ms']} / {r['transition_p99_ms']} "
-                    f"| {r['errors']} |")
+                    f"| {r['server_cpu_ms']} / {r['database_cpu_ms'] or '–'} | {r['load_average'][0]} | {r['errors']} |")
     return "\n".join(rows)
 
 
@@ -210,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     for clients in (int(c) for c in args.clients.split(",")):
                         result = {"database": kind, "workers": workers,
-                                  **run_load(server.port, tokens, seeded, clients, args.duration, args.warmup)}
+                                  **run_load(server.port, tokens, seeded, clients, args.duration, args.warmup,
+                                             server.process.pid, postmaster_pid(url))}
                         lines.append(result)
                         print(json.dumps(result, ensure_ascii=False), flush=True)
                 finally:
