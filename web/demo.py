@@ -73,6 +73,9 @@ def _other_procedures() -> list[tuple[dict[str, Any], dict[str, Any], list[Step]
 
     return [
         (catalog.case_fields(2026), {}, catalog.walk(2026)),
+        # 潜江 keeps its catalog in juece: this decision's catalog entry names the published item 2026-07.
+        (samples.case_fields("关于公共交通票价联动机制的决策（演示：潜江规则，已列入目录）"), {"jurisdiction": "qianjiang"},
+         samples.opening_steps(START)),
         ({**normative.case_fields(), "title": "某市城市道路临时占用管理规定（演示：潜江规则，已报备）"},
          {"jurisdiction": "qianjiang"}, normative.walk_to_in_force(START, integrity=True, experts=True, risk=True)),
         (enforcement.case_fields("某化工有限公司违法排放大气污染物案（演示：法制审核）"), enforcement.CASE_ATTRIBUTES,

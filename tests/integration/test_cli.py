@@ -35,8 +35,8 @@ def test_demo_is_idempotent_and_verifies(run):
     second = run("demo").stdout
     assert second.count("case ") == first.count("case ")
     listing = run("case", "list").stdout
-    # four major decisions, the catalog, and one case of each other procedure
-    assert "9 case(s)" in listing
+    # five major decisions, the catalog, and one case of each other procedure
+    assert "10 case(s)" in listing
     for state in ("published", "in_force", "decided", "filed", "issued"):
         assert f"state {state}" in first, state
     verify = run("case", "verify")

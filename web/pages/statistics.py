@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from procedures.reports import CATALOG_REGISTER
 from web.auth import runtime
-from web.pages import charts, lookups
+from web.pages import charts
 from web.pages.files import download
 from web.pages.i18n import TEXTS, choice, label, text
 from web.pages.views import _int, _procedure, _refusal, bp
@@ -77,7 +77,7 @@ def _charts(report: dict[str, Any]) -> dict[str, Any]:
 def annual() -> tuple[str, int]:
     """Every figure of the annual report for the year and organ chosen, drawn and tabled."""
     year, organ = _year(), _organ()
-    organs = lookups.decision_organs(runtime())
+    organs = reports.decision_organs(runtime())
     try:
         report = reports.annual_report(runtime(), year, organ)
     except wf.InvalidInput as error:
@@ -116,7 +116,7 @@ def catalog() -> tuple[str, int]:
     """The organ's register for the year: each catalog case, its entries, and the cases naming each entry."""
     definition = _procedure(CATALOG_REGISTER["procedure"])
     kind = definition.record_type(CATALOG_REGISTER["record_type"])
-    organs = lookups.decision_organs(runtime(), CATALOG_REGISTER["procedure"])
+    organs = reports.decision_organs(runtime(), CATALOG_REGISTER["procedure"])
     year, organ = _year(), _organ() or (organs[0] if organs else None)
     columns = [f for f in (kind.fields if kind else ()) if f.name != CATALOG_REGISTER["year_field"]]
     page = {"definition": definition, "columns": columns, "organs": organs, "organ": organ, "year": year,

@@ -116,3 +116,12 @@ def register_view(rt: Runtime, *, procedure: str, record_type: str, year_field: 
                                     "linked_cases": linked.get(str(r.id), [])} for r in entries]}
                       for case_id, state, title, entries in found],
     }
+
+
+def decision_organs(rt: Runtime, procedure: str | None = None) -> list[str]:
+    """Every decision organ some case names (of ``procedure`` only, if given), sorted: the report forms' choices."""
+    query = select(Case.decision_organ).distinct()
+    if procedure is not None:
+        query = query.where(Case.procedure == procedure)
+    with rt.db.read() as session:
+        return sorted(session.scalars(query))
