@@ -73,6 +73,10 @@ def _clamp(day: dt.date) -> dt.date:
 # -- realistic record data, with deliberately wrong (but well-formed) values now and then ------------
 
 
+# The items the test's template publishes in the city government's catalogs for 2025 and 2026.
+PUBLISHED_ITEMS = ("2026-07", "2026-08")
+
+
 class Gen:
     """Draws record data around ``today``: plausible values, sometimes ones the rules must refuse."""
 
@@ -111,6 +115,8 @@ class Gen:
         return data
 
     def _catalog_entry(self) -> dict[str, Any]:
+        # Where the profile keeps its catalog in juece only a published item may be named: the test's template
+        # publishes items 2026-07 and 2026-08 for 2025 and 2026, so the other numbers are refused there.
         return {"year": self.pick(2025, 2026), "item_no": self.pick("2026-07", "2025-03", "2026-11")}
 
     def _draft(self) -> dict[str, Any]:
@@ -424,7 +430,8 @@ class MajorDecisionMachine(RuleBasedStateMachine):
         return legal_date(self.clock())
 
     def _expected_record_error(self, kind: RecordType, role: str, malformed: bool,
-                               supersedes: int | None, reason: str | None) -> type[WorkflowError] | None:
+                               supersedes: int | None, reason: str | None,
+                               data: dict[str, Any] | None = None) -> type[WorkflowError] | None:
         if not _allowed(role, kind.roles):
             return Forbidden
         if self.state not in kind.accepted_in:
@@ -432,16 +439,23 @@ class MajorDecisionMachine(RuleBasedStateMachine):
         if malformed:
             return InvalidInput
         if supersedes is None:
-            return InvalidInput if reason else None
+            return InvalidInput if reason else self._reference_error(kind, data)
         if not (reason and reason.strip()) or self.record_types.get(supersedes) != kind.name \
                 or supersedes in self.superseded:
             return InvalidInput
-        return None
+        return self._reference_error(kind, data)
+
+    def _reference_error(self, kind: RecordType, data: dict[str, Any] | None) -> type[WorkflowError] | None:
+        """A linked register (major_decision v3's catalog entry): only the template's published items exist."""
+        spec = kind.reference
+        if spec is None or not self.registry.profile(self.attributes["jurisdiction"]).values().get(spec.required_when):
+            return None
+        return None if (data or {}).get("item_no") in PUBLISHED_ITEMS else InvalidInput
 
     def _add(self, kind: RecordType, role: str, data: dict[str, Any], *, malformed: bool = False,
              supersedes: int | None = None, reason: str | None = None, expected_version: int | None = None) -> bool:
         assert self.case_id is not None
-        expected = self._expected_record_error(kind, role, malformed, supersedes, reason)
+        expected = self._expected_record_error(kind, role, malformed, supersedes, reason, data)
         note(f"add_record {kind.name} as {role} in {self.state} (supersedes={supersedes}) -> "
              f"{expected.__name__ if expected else 'ok'}: {data}")
         try:

@@ -8,13 +8,10 @@ import hashlib
 import logging
 import os
 import re
-import threading
-
-import pytest
 
 from procedures.major_decision import samples
 from tests.conftest import START
-from tests.web.helpers import API, make_app, runtime
+from tests.web.helpers import API
 from web.pages.security import CSP as PAGES_CSP
 from web.security import JSON_CSP
 
@@ -86,43 +83,6 @@ def test_swagger_ui_has_its_own_policy_allowing_exactly_its_inline_script(client
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "default-src 'none'" in policy and "connect-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert_common(docs)
-
-
-@pytest.mark.browser
-@pytest.mark.sqlite_only
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed (scripts/ensure-chromium.sh)")
-def test_swagger_ui_works_in_chromium_under_its_policy(db_url):
-    from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
-
-    app = make_app(db_url)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    problems: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
-            page = browser.new_page()
-            page.on("console", lambda m: m.type in ("error", "warning") and "401" not in m.text
-                    and problems.append(m.text))
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on("request", lambda r: r.url.startswith(base) or problems.append(f"external: {r.url}"))
-            page.goto(f"{base}/api/docs")
-            page.wait_for_selector(".opblock", timeout=20000)
-            assert page.locator(".opblock").count() >= 20
-            page.locator(".opblock-summary").first.click()
-            page.locator("button.try-out__btn").first.click()
-            page.locator("button.execute").first.click()
-            page.wait_for_selector(".live-responses-table", timeout=10000)  # the request went out and came back
-            page.locator("button.authorize").first.click()
-            page.wait_for_selector(".auth-container", timeout=5000)
-            browser.close()
-    finally:
-        server.shutdown()
-        runtime(app).db.dispose()
-    assert problems == []  # a CSP violation is reported on the console
 
 
 def test_no_token_in_any_log(app, http, client, caplog, monkeypatch):

@@ -59,7 +59,7 @@ def test_procedure_detail_has_states_triggers_rules_with_basis_and_record_fields
     assert types["draft"]["accepted_in"] == ["drafting", "consultation"]
     legal_basis = next(f for f in types["draft"]["fields"] if f["name"] == "legal_basis")
     assert legal_basis == {"name": "legal_basis", "kind": "string_list", "label": "法律、法规、规章依据",
-                           "required": True, "min_items": 1}
+                           "label_en": "Legal basis (laws, regulations and rules)", "required": True, "min_items": 1}
     assert {p["name"] for p in body["jurisdictions"]} >= {"national"}
 
 
