@@ -72,6 +72,8 @@ def sha256_hex(data: bytes) -> str:
 
 def format_time(moment: dt.datetime) -> str:
     """The one spelling of an event time: UTC, microseconds, ``+00:00``."""
+    if moment.tzinfo is dt.UTC:  # already UTC (every time parsed from the ledger): the same text, sooner
+        return moment.isoformat(timespec="microseconds")
     if moment.tzinfo is None:
         raise ValueError("event times must be timezone-aware")
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
