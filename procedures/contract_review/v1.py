@@ -15,6 +15,9 @@ Roles in this procedure:
 
 from __future__ import annotations
 
+from procedures.fields import date as _d
+from procedures.fields import string as _s
+from procedures.fields import text as _t
 from workflow.definition import Attribute, Basis, Deadline, Field, Procedure, RecordType, Rule, State, Trigger
 from workflow.rules import (
     AllOf,
@@ -61,18 +64,6 @@ ATTRIBUTES = (
 )
 
 # -- record types ---------------------------------------------------------------------------------------
-
-
-def _s(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "string", label, required, label_en=en)
-
-
-def _t(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "text", label, required, label_en=en)
-
-
-def _d(name: str, label: str, en: str = "") -> Field:
-    return Field(name, "date", label, label_en=en)
 
 
 SUBMISSION = "review_submission"

@@ -14,6 +14,10 @@ Roles in this procedure:
 
 from __future__ import annotations
 
+from procedures.fields import choice as _choice
+from procedures.fields import date as _d
+from procedures.fields import string as _s
+from procedures.fields import text as _t
 from workflow.definition import Attribute, Basis, Deadline, Field, Procedure, RecordType, Rule, State, Trigger
 from workflow.rules import (
     AllOf,
@@ -72,23 +76,6 @@ ATTRIBUTES = (
 # -- record types ---------------------------------------------------------------------------------------
 
 # Presentation labels of the choice codes: (code, 中文, English). Labels only; the codes are the stored values.
-Labels = tuple[tuple[str, str, str], ...]
-
-
-def _s(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "string", label, required, label_en=en)
-
-
-def _t(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "text", label, required, label_en=en)
-
-
-def _d(name: str, label: str, en: str = "") -> Field:
-    return Field(name, "date", label, label_en=en)
-
-
-def _choice(name: str, label: str, *choices: str, en: str = "", labels: Labels = ()) -> Field:
-    return Field(name, "choice", label, choices=choices, label_en=en, choice_labels=labels)
 
 
 SUBMISSION = "review_submission"

@@ -7,6 +7,13 @@ text for an article, the basis quotes the rulebook's own summary in square brack
 
 from __future__ import annotations
 
+from procedures.fields import Labels
+from procedures.fields import boolean as _b
+from procedures.fields import choice as _choice
+from procedures.fields import date as _d
+from procedures.fields import string as _s
+from procedures.fields import string_list as _list
+from procedures.fields import text as _t
 from procedures.major_decision import checks
 from workflow.definition import Attribute, Basis, Deadline, Field, Procedure, RecordType, Rule, State, Trigger
 from workflow.rules import (
@@ -78,7 +85,6 @@ ATTRIBUTES = (
 # -- record types ---------------------------------------------------------------------------------------
 
 # Presentation labels of the choice codes: (code, 中文, English). Labels only; the codes are the stored values.
-Labels = tuple[tuple[str, str, str], ...]
 
 REVIEW_CONCLUSIONS: Labels = (
     ("lawful", "合法", "Lawful"),
@@ -95,30 +101,6 @@ PUBLICATION_CHANNELS: Labels = (
     ("government_website", "政府网站", "Government website"),
     ("newspaper", "本地报纸", "Local newspaper"),
 )
-
-
-def _s(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "string", label, required, label_en=en)
-
-
-def _t(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "text", label, required, label_en=en)
-
-
-def _d(name: str, label: str, en: str = "") -> Field:
-    return Field(name, "date", label, label_en=en)
-
-
-def _b(name: str, label: str, en: str = "") -> Field:
-    return Field(name, "bool", label, label_en=en)
-
-
-def _list(name: str, label: str, en: str = "", min_items: int = 0) -> Field:
-    return Field(name, "string_list", label, min_items=min_items, label_en=en)
-
-
-def _choice(name: str, label: str, *choices: str, en: str = "", labels: Labels = ()) -> Field:
-    return Field(name, "choice", label, choices=choices, label_en=en, choice_labels=labels)
 
 
 STATEMENT_FIELDS = (

@@ -13,6 +13,13 @@ square brackets rather than invent one. docs/procedures/normative_document.md ex
 
 from __future__ import annotations
 
+from procedures.fields import Labels
+from procedures.fields import boolean as _b
+from procedures.fields import choice as _choice
+from procedures.fields import date as _d
+from procedures.fields import string as _s
+from procedures.fields import string_list as _list
+from procedures.fields import text as _t
 from procedures.normative_document import checks
 from workflow.definition import (
     Attribute,
@@ -93,31 +100,6 @@ ATTRIBUTES = (
 # -- record types ---------------------------------------------------------------------------------------
 
 # Presentation labels of the choice codes: (code, 中文, English). Labels only; the codes are the stored values.
-Labels = tuple[tuple[str, str, str], ...]
-
-
-def _s(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "string", label, required, label_en=en)
-
-
-def _t(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "text", label, required, label_en=en)
-
-
-def _d(name: str, label: str, en: str = "", required: bool = True) -> Field:
-    return Field(name, "date", label, required, label_en=en)
-
-
-def _b(name: str, label: str, en: str = "") -> Field:
-    return Field(name, "bool", label, label_en=en)
-
-
-def _list(name: str, label: str, en: str = "", min_items: int = 0) -> Field:
-    return Field(name, "string_list", label, min_items=min_items, label_en=en)
-
-
-def _choice(name: str, label: str, *choices: str, en: str = "", labels: Labels = ()) -> Field:
-    return Field(name, "choice", label, choices=choices, label_en=en, choice_labels=labels)
 
 
 BEFORE_DISCUSSION = ("drafting", "public_comment", "legality_review")
