@@ -127,7 +127,6 @@ class _Source:
             cursor.close()
         self._cursors = []
 
-
     def one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
         cursor = self.connection.cursor()
         try:
