@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workflow.definition import Field
+from workflow.definition import Attribute, Field
 
 Labels = tuple[tuple[str, str, str], ...]  # (choice code, 中文, English)
 
@@ -29,3 +29,8 @@ def string_list(name: str, label: str, en: str = "", min_items: int = 0) -> Fiel
 
 def choice(name: str, label: str, *choices: str, en: str = "", labels: Labels = ()) -> Field:
     return Field(name, "choice", label, choices=choices, label_en=en, choice_labels=labels)
+
+
+# Every procedure has it: the engine picks the case's jurisdiction profile from it when the case opens.
+JURISDICTION = Attribute("jurisdiction", "string", "适用规则（辖区）", default="national",
+                         label_en="Applicable rules (jurisdiction)")

@@ -15,6 +15,7 @@ Roles in this procedure:
 
 from __future__ import annotations
 
+from procedures.fields import JURISDICTION
 from procedures.fields import date as _d
 from procedures.fields import string as _s
 from procedures.fields import text as _t
@@ -55,7 +56,7 @@ STATES = (
 # -- attributes -----------------------------------------------------------------------------------------
 
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    JURISDICTION,
     Attribute("technical_questions", "bool", "涉及需要论证的专业性、技术性问题", default=False,
               label_en="Involves professional or technical questions that need argumentation"),
     Attribute("ppp_project", "bool", "PPP项目（实施方案及项目协议）", default=False,

@@ -11,6 +11,7 @@ Sources: 条例第三条第三款; seeds 000 (九) 甘肃 目录化管理, 001 #
 
 from __future__ import annotations
 
+from procedures.fields import JURISDICTION
 from workflow.definition import Attribute, Basis, Field, Procedure, RecordType, Rule, State, Trigger
 from workflow.rules import CountAtLeast, Equals, Latest, NotBlank
 
@@ -25,7 +26,7 @@ STATES = (
 )
 
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    JURISDICTION,
     Attribute("year", "string", "目录年度", default="", label_en="Year of the catalog"),
 )
 

@@ -14,6 +14,7 @@ Roles in this procedure:
 
 from __future__ import annotations
 
+from procedures.fields import JURISDICTION
 from procedures.fields import choice as _choice
 from procedures.fields import date as _d
 from procedures.fields import string as _s
@@ -57,7 +58,7 @@ STATES = (
 # The four situations of art. 58 ¶1 (situation (2) is major_rights together with hearing_held), the local
 # review list (丽水/浙江), and art. 57 ¶2's 情节复杂或者重大违法行为, which calls for collective discussion.
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    JURISDICTION,
     Attribute("major_public_interest", "bool", "涉及重大公共利益（第五十八条第一款第一项）", default=False,
               label_en="Involves a major public interest (art. 58 ¶1 (1))"),
     Attribute("major_rights", "bool", "直接关系当事人或者第三人重大权益（第五十八条第一款第二项）", default=False,

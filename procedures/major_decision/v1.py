@@ -7,7 +7,7 @@ text for an article, the basis quotes the rulebook's own summary in square brack
 
 from __future__ import annotations
 
-from procedures.fields import Labels
+from procedures.fields import JURISDICTION, Labels
 from procedures.fields import boolean as _b
 from procedures.fields import choice as _choice
 from procedures.fields import date as _d
@@ -75,7 +75,7 @@ ATTRIBUTES = (
                   ("department", "政府部门", "Government department"),
                   ("township", "乡镇人民政府", "Township government"),
               )),
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    JURISDICTION,
     Attribute("hearing_required", "bool", "应当举行听证", default=False, label_en="Hearing required"),
     Attribute("expert_required", "bool", "应当专家论证", default=False, label_en="Expert argumentation required"),
     Attribute("risk_assessment_required", "bool", "应当风险评估", default=False, label_en="Risk assessment required"),

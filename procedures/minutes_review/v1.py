@@ -14,6 +14,7 @@ Roles in this procedure:
 
 from __future__ import annotations
 
+from procedures.fields import JURISDICTION
 from workflow.definition import Attribute, Basis, Field, Procedure, RecordType, Rule, State, Trigger
 from workflow.rules import (
     Equals,
@@ -38,7 +39,7 @@ STATES = (
 )
 
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    JURISDICTION,
     Attribute("document_kind", "choice", "文件种类", default="meeting_minutes", choices=("meeting_minutes", "memo"),
               label_en="Kind of document", choice_labels=(
                   ("meeting_minutes", "会议纪要", "Meeting minutes"),

@@ -13,7 +13,7 @@ square brackets rather than invent one. docs/procedures/normative_document.md ex
 
 from __future__ import annotations
 
-from procedures.fields import Labels
+from procedures.fields import JURISDICTION, Labels
 from procedures.fields import boolean as _b
 from procedures.fields import choice as _choice
 from procedures.fields import date as _d
@@ -92,7 +92,7 @@ STATES = (
 # -- attributes -----------------------------------------------------------------------------------------
 
 ATTRIBUTES = (
-    Attribute("jurisdiction", "string", "适用规则（辖区）", default="national", label_en="Applicable rules (jurisdiction)"),
+    JURISDICTION,
     Attribute("market_related", "bool", "与市场主体生产经营活动密切相关", default=False,
               label_en="Closely related to the production and business activities of market entities"),
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Response, current_app, request
 from flask.views import MethodView
@@ -11,6 +10,7 @@ from flask_smorest import Blueprint
 
 from web.api.docs import errors
 from web.auth import actor, runtime
+from web.files import download
 from web.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.idempotency import respond
 from web.schemas import AttachmentSchema, UploadSchema
@@ -67,15 +67,4 @@ class Content(MethodView):
     def get(self, sha256: str) -> Response:
         """Download the file, as an attachment (never rendered inline)."""
         meta, content = attachments.read_attachment(runtime(), sha256)
-        return file_response(content, meta["content_type"], meta["filename"], etag=meta["sha256"])
-
-
-def file_response(content: bytes, content_type: str, filename: str, *, etag: str | None = None) -> Response:
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    response = Response(content, mimetype=content_type)
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    if etag:
-        response.set_etag(etag)
-    return response
+        return download(content, meta["content_type"], meta["filename"], etag=meta["sha256"])

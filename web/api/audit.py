@@ -7,9 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from web.api.attachments import file_response
 from web.api.docs import errors
 from web.auth import actor, runtime
+from web.files import download
 from web.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from web.idempotency import respond
 from web.schemas import (
@@ -96,7 +96,7 @@ class Dossier(MethodView):
     def get(self, case_id: int) -> Any:
         """Records, attachments, the event chain, refused attempts, compliance, a signed checkpoint and a verifier."""
         name, content = build_dossier(runtime(), case_id)
-        return file_response(content, "application/zip", name)
+        return download(content, "application/zip", name)
 
 
 @blp.route("/audit/checkpoints")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from procedures.reports import CATALOG_REGISTER
 from web.api.docs import errors
 from web.auth import runtime
+from web.files import download
 from web.schemas import AnnualReportQuerySchema, AnnualReportSchema, CatalogQuerySchema, CatalogViewSchema
 from workflow.services import reports
 
@@ -29,8 +29,7 @@ class AnnualReport(MethodView):
         report = reports.annual_report(runtime(), args["year"], args.get("organ"))
         if args["format"] == "csv":
             name = f"juece-annual-{args['year']}.csv"
-            return Response(reports.annual_report_csv(report), mimetype="text/csv",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            return download(reports.annual_report_csv(report), "text/csv", name)
         return report
 
 

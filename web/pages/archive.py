@@ -10,8 +10,8 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from web.auth import runtime
+from web.files import download
 from web.pages import session
-from web.pages.files import download
 from web.pages.views import _t, bp
 from workflow.services import attachments, checkpoints
 from workflow.services.dossier import build_dossier

@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 
 from procedures.reports import CATALOG_REGISTER
 from web.auth import runtime
+from web.files import download
 from web.pages import charts
-from web.pages.files import download
 from web.pages.i18n import TEXTS, choice, label, text
 from web.pages.views import _int, _procedure, _refusal, bp
 from workflow import errors as wf

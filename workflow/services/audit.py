@@ -35,7 +35,7 @@ from workflow.ledger import (
     parse_time,
 )
 from workflow.services.checkpoints import as_dict as _checkpoint_dict
-from workflow.services.checkpoints import check_checkpoint
+from workflow.services.checkpoints import check_checkpoint, current_public_key
 from workflow.services.common import _ensure_case
 from workflow.services.numbering import check_numbers
 from workflow.services.runtime import GLOBAL_CHAIN, Runtime
@@ -368,7 +368,7 @@ def verify_all(rt: Runtime, *, processes: int | None = None) -> dict[str, Any]:
     global_result = verification.to_dict()
     numbers = check_numbers(rt.registry, sorted(checker.numbering, key=lambda e: e["global_seq"]), counters)
     cases = checker.cases
-    current_key = rt.signer.public_key_hex if rt.signer is not None and rt.signer.key_path.exists() else None
+    current_key = current_public_key(rt)
     checked = [{**c, **check_checkpoint(c, by_position, total, current_key)} for c in stored_checkpoints]
     checkpoints = {"ok": all(c["ok"] for c in checked), "checked": len(checked),
                    "failures": [c for c in checked if not c["ok"]]}

@@ -27,6 +27,11 @@ SIGNERS = (ADMIN_ROLE, "legal_office", "system")
 STATEMENT = "juece global chain checkpoint"
 
 
+def current_public_key(rt: Runtime) -> str | None:
+    """This installation's signing key, if it has one yet (reading it never creates it)."""
+    return rt.signer.public_key_hex if rt.signer is not None and rt.signer.key_path.exists() else None
+
+
 def checkpoint_message(checkpoint: Mapping[str, Any]) -> bytes:
     """The exact bytes signed (docs/auditing.md gives the same recipe for a verifier)."""
     return canonical({
@@ -76,7 +81,7 @@ def list_checkpoints(rt: Runtime, *, limit: int = 100, offset: int = 0) -> tuple
         found = [as_dict(r) for r in rows]
         hashes = _chain_hashes(session, {c["global_seq"] for c in found})
         head_seq = session.scalar(select(ChainHead.seq).where(ChainHead.name == GLOBAL_CHAIN)) or 0
-    current_key = rt.signer.public_key_hex if rt.signer is not None and rt.signer.key_path.exists() else None
+    current_key = current_public_key(rt)
     return [{**c, **check_checkpoint(c, hashes, head_seq, current_key)} for c in found], total
 
 
@@ -119,7 +124,7 @@ def verify_checkpoints(rt: Runtime, checkpoints: Iterable[Mapping[str, Any]] | N
             listed = [_validated(c) for c in checkpoints]
         hashes = _chain_hashes(session, {c["global_seq"] for c in listed})
         head_seq = session.scalar(select(ChainHead.seq).where(ChainHead.name == GLOBAL_CHAIN)) or 0
-    current_key = rt.signer.public_key_hex if rt.signer is not None and rt.signer.key_path.exists() else None
+    current_key = current_public_key(rt)
     results = [{**c, **check_checkpoint(c, hashes, head_seq, current_key)} for c in listed]
     return {"ok": all(r["ok"] for r in results), "checked": len(results), "chain_head_seq": head_seq,
             "failures": [r for r in results if not r["ok"]]}
